@@ -1,0 +1,259 @@
+//! Batch processing: decode, infer and encode run as a pipeline over the files, so decoding
+//! and writing one frame overlap with the model running on the next.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use fill_line_gaps::engine::{
+    Drawing, GapCloser, ProbabilityMap, TileOptions, closures_layer, composite, decode, encode_png, has_image_extension,
+    marked,
+};
+use super::{CloseArgs, load_closer};
+
+/// One input and where its results go.
+struct Job {
+    input: PathBuf,
+    output: PathBuf,
+}
+
+pub fn close_all(args: &CloseArgs) -> ExitCode {
+    let out_dir = args.out_dir.as_deref().expect("clap requires --out-dir");
+    let (jobs, mut failures) = plan(&args.inputs, out_dir);
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if jobs.is_empty() {
+        eprintln!("error: no drawings to process");
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = std::fs::create_dir_all(out_dir) {
+        eprintln!("error: {}: cannot create the output directory: {e}", out_dir.display());
+        return ExitCode::FAILURE;
+    }
+    let closer = match load_closer(args.backend, args.weights.as_deref()) {
+        Ok(closer) => closer,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = TileOptions { tile_size: args.tile_size, ..TileOptions::default() };
+    if let Err(e) = closer.grid(1, 1, options) {
+        eprintln!("error: --tile-size: {e}");
+        return ExitCode::FAILURE;
+    }
+    let progress = Progress::new(jobs.len());
+    let errors = run_pipeline(&jobs, &closer, args, options, &progress);
+    progress.finish();
+    failures.extend(errors);
+    if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Expands directories, names the outputs and refuses anything that would overwrite an input
+/// or another output.
+fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            match std::fs::read_dir(input) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.is_file() && has_image_extension(p))
+                        .collect();
+                    found.sort();
+                    files.extend(found);
+                }
+                Err(e) => failures.push(format!("{}: {e}", input.display())),
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    let inputs_canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    let mut claimed: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for input in files {
+        let Some(name) = input.file_name() else {
+            failures.push(format!("{}: not a file name", input.display()));
+            continue;
+        };
+        let output = out_dir.join(Path::new(name).with_extension("png"));
+        let outputs = [output.clone(), sibling(&output, "mark"), sibling(&output, "closures")];
+        let overwrites_input = outputs.iter().any(|o| o.canonicalize().is_ok_and(|o| inputs_canonical.contains(&o)));
+        if overwrites_input {
+            failures.push(format!(
+                "{}: refusing to overwrite an input; choose an output directory without the inputs",
+                input.display()
+            ));
+        } else if let Some(first) = claimed.get(&output) {
+            failures.push(format!("{}: same output name as {}; skipped", input.display(), first.display()));
+        } else {
+            claimed.insert(output.clone(), input.clone());
+            jobs.push(Job { input, output });
+        }
+    }
+    (jobs, failures)
+}
+
+/// `frame.png` → `frame.<suffix>.png`.
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let stem = output.file_stem().unwrap_or_default().to_string_lossy();
+    output.with_file_name(format!("{stem}.{suffix}.png"))
+}
+
+/// Decoders feed the model (on this thread) which feeds the encoders; bounded channels keep
+/// at most a few frames in memory.
+fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: TileOptions, progress: &Progress) -> Vec<String> {
+    let workers = args.jobs.max(1);
+    let next = AtomicUsize::new(0);
+    let errors = Mutex::new(Vec::new());
+    let fail = |job: &Job, reason: String| {
+        let line = format!("{}: {reason}", job.input.display());
+        progress.println(&format!("error: {line}"));
+        errors.lock().expect("no panics while holding the lock").push(line);
+        progress.file_done();
+    };
+    let (decoded_tx, decoded_rx) = mpsc::sync_channel::<(usize, Drawing)>(1);
+    let (inferred_tx, inferred_rx) = mpsc::sync_channel::<(usize, Drawing, ProbabilityMap)>(1);
+    let inferred_rx = Mutex::new(inferred_rx);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let decoded_tx = decoded_tx.clone();
+            let (next, fail) = (&next, &fail);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    match std::fs::read(&job.input).map_err(|e| e.to_string()).and_then(|b| decode(&b).map_err(|e| e.to_string())) {
+                        Ok(drawing) => {
+                            if decoded_tx.send((index, drawing)).is_err() {
+                                break;
+                            }
+                        }
+                        Err(reason) => fail(job, reason),
+                    }
+                }
+            });
+        }
+        drop(decoded_tx);
+        for _ in 0..workers {
+            let (inferred_rx, fail) = (&inferred_rx, &fail);
+            scope.spawn(move || {
+                loop {
+                    let received = inferred_rx.lock().expect("no panics while holding the lock").recv();
+                    let Ok((index, drawing, probability)) = received else { break };
+                    let job = &jobs[index];
+                    match write_results(job, &drawing, &probability, args) {
+                        Ok(added) => {
+                            progress.report(&job.input, &job.output, added);
+                            progress.file_done();
+                        }
+                        Err(reason) => fail(job, reason),
+                    }
+                }
+            });
+        }
+        for (index, drawing) in decoded_rx {
+            let job = &jobs[index];
+            let grid = match closer.grid(drawing.width(), drawing.height(), options) {
+                Ok(grid) => grid,
+                Err(e) => {
+                    fail(job, e.to_string());
+                    continue;
+                }
+            };
+            progress.start_file(&job.input);
+            let probability = closer.predict(&grid, &drawing.darkness, options.batch, |done, total| progress.tiles(done, total));
+            if inferred_tx.send((index, drawing, probability)).is_err() {
+                break;
+            }
+        }
+        drop(inferred_tx);
+    });
+    errors.into_inner().expect("no panics while holding the lock")
+}
+
+/// Composites, encodes and writes one drawing's outputs; returns the number of added pixels.
+fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, args: &CloseArgs) -> Result<usize, String> {
+    let closure = composite(drawing, probability, args.threshold);
+    let write = |path: &Path, image: &image::DynamicImage| -> Result<(), String> {
+        let bytes = encode_png(image).map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write(&job.output, &closure.image)?;
+    if args.mark {
+        let preview = image::DynamicImage::ImageRgba8(marked(&drawing.image, &closure.added));
+        write(&sibling(&job.output, "mark"), &preview)?;
+    }
+    if args.layer {
+        write(&sibling(&job.output, "closures"), &closures_layer(&closure.image, &closure.added))?;
+    }
+    Ok(closure.added_pixels)
+}
+
+/// A bar over files (with the current file's tiles) on a terminal; one tab-separated line per
+/// finished file (`input`, `output`, added pixels) on stdout otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    fn new(files: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(files as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed_precise} eta {eta} {msg}")
+                    .expect("a valid template"),
+            );
+            bar
+        });
+        Self { bar }
+    }
+
+    fn start_file(&self, input: &Path) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{}", input.file_name().unwrap_or_default().to_string_lossy()));
+        }
+    }
+
+    fn tiles(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            let name = bar.message();
+            let name = name.split(" tiles ").next().unwrap_or_default().to_owned();
+            bar.set_message(format!("{name} tiles {done}/{total}"));
+        }
+    }
+
+    fn report(&self, input: &Path, output: &Path, added: usize) {
+        if self.bar.is_none() {
+            println!("{}\t{}\t{added}", input.display(), output.display());
+        }
+    }
+
+    fn file_done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The command line: argument parsing and dispatch. The work is in the library.
+
+mod batch;
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use burn::prelude::Device;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, TileOptions};
+use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
+use fill_line_gaps::train::{TrainOptions, train};
+
+#[derive(Parser, Debug)]
+#[command(version, about = "Closes the small gaps in line art so that bucket fill no longer leaks.")]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    close: CloseArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CloseArgs {
+    /// Drawings, or directories of drawings (PNG, JPEG, WebP, TIFF, BMP).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where the closed drawings go, under their input file names (as .png).
+    #[arg(short, long, required = true)]
+    pub out_dir: Option<PathBuf>,
+    /// Sensitivity: the ink probability above which paper becomes ink (lower closes more).
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = parse_threshold)]
+    pub threshold: f32,
+    /// Tile side in pixels; larger tiles waste less work on overlaps and use more memory.
+    #[arg(long, default_value_t = TileOptions::default().tile_size)]
+    pub tile_size: usize,
+    /// Also write <name>.mark.png: the input with added pixels in red.
+    #[arg(long)]
+    pub mark: bool,
+    /// Also write <name>.closures.png: only the added strokes, on transparency.
+    #[arg(long)]
+    pub layer: bool,
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    pub backend: Backend,
+    /// Files decoded and encoded in parallel while the model runs.
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    /// Weights to use instead of the built-in model.
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Backend {
+    /// Pure-Rust CPU inference (burn-flex), everywhere.
+    Cpu,
+    /// The GPU through wgpu (Vulkan, Metal, DX12); falls back to the CPU when none is found.
+    Wgpu,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Train the model on synthesised gaps (see models/README.md).
+    Train(TrainArgs),
+    /// Time the engine on 1920×1080 and 3840×2160 line-art frames.
+    Bench(BenchArgs),
+    /// Score the model and classical methods on a directory of clean drawings with cut gaps.
+    Eval(EvalArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct EvalArgs {
+    /// Clean line drawings (see tests/eval/prepare.sh for the dev set).
+    dir: PathBuf,
+    /// Longest gap cut, in pixels.
+    #[arg(long, default_value_t = 16.0)]
+    max_gap: f32,
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = parse_threshold)]
+    threshold: f32,
+    /// Radii of the morphological closings to compare.
+    #[arg(long, value_delimiter = ',', default_value = "2,4,8")]
+    closing: Vec<usize>,
+    /// Argument lists for G'MIC's close_binary to compare (needs Debian's gmic); the first
+    /// default is G'MIC's own default.
+    #[arg(long, default_values_t = ["75,2,80,20,90,1,100,1".to_owned()])]
+    gmic: Vec<String>,
+    /// Also write the table here, as Markdown.
+    #[arg(long)]
+    markdown: Option<PathBuf>,
+    #[arg(long)]
+    weights: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct BenchArgs {
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    backend: Backend,
+    /// Timed runs per size (after one warm-up); the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    #[arg(long, default_value_t = TileOptions::default().tile_size)]
+    tile_size: usize,
+    #[arg(long, default_value_t = TileOptions::default().batch)]
+    batch: usize,
+}
+
+#[derive(clap::Args, Debug)]
+struct TrainArgs {
+    /// Directories of clean line-art images to cut gaps into (mixed with procedural drawings).
+    #[arg(long = "drawings")]
+    drawings: Vec<PathBuf>,
+    /// Where the trained weights go.
+    #[arg(long, default_value = "models/gapnet.bpk")]
+    out: PathBuf,
+    /// Resumable state; an existing checkpoint is resumed.
+    #[arg(long, default_value = "models/checkpoint")]
+    checkpoint_dir: PathBuf,
+    /// Channel widths at 1/4, 1/8 and 1/16 resolution.
+    #[arg(long, value_delimiter = ',', default_value = "32,64,96")]
+    widths: Vec<usize>,
+    #[arg(long, default_value_t = 128)]
+    patch: usize,
+    #[arg(long, default_value_t = 8)]
+    batch: usize,
+    #[arg(long, default_value_t = 20_000)]
+    steps: usize,
+    #[arg(long, default_value_t = 2e-3)]
+    lr: f64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, default_value_t = 50)]
+    log_every: usize,
+    #[arg(long, default_value_t = 500)]
+    checkpoint_every: usize,
+    /// Validation drawings (256×256) scored at every checkpoint.
+    #[arg(long, default_value_t = 24)]
+    validation_samples: usize,
+}
+
+fn parse_threshold(text: &str) -> Result<f32, String> {
+    let value: f32 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    if value > 0.0 && value < 1.0 { Ok(value) } else { Err("must be between 0 and 1 (exclusive)".into()) }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Train(args)) => {
+            let Ok(widths) = <[usize; 3]>::try_from(args.widths) else {
+                eprintln!("error: --widths takes three numbers");
+                return ExitCode::FAILURE;
+            };
+            if args.patch % 16 != 0 || args.patch < 64 {
+                eprintln!("error: --patch must be a multiple of 16, at least 64");
+                return ExitCode::FAILURE;
+            }
+            let options = TrainOptions {
+                source_dirs: args.drawings,
+                out: args.out,
+                checkpoint_dir: args.checkpoint_dir,
+                widths,
+                patch: args.patch,
+                batch: args.batch.max(1),
+                steps: args.steps,
+                learning_rate: args.lr,
+                seed: args.seed,
+                log_every: args.log_every.max(1),
+                checkpoint_every: args.checkpoint_every.max(1),
+                validation_samples: args.validation_samples,
+            };
+            match train(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some(Command::Bench(args)) => match load_closer(args.backend, None) {
+            Ok(closer) => {
+                let name = format!("{:?}", args.backend).to_lowercase();
+                bench::bench(&closer, &name, TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) }, args.runs)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Eval(args)) => eval(&args),
+        None => batch::close_all(&cli.close),
+    }
+}
+
+fn eval(args: &EvalArgs) -> ExitCode {
+    use fill_line_gaps::eval::{Method, evaluate, load_set, table};
+    let closer = match load_closer(Backend::Cpu, args.weights.as_deref()) {
+        Ok(closer) => closer,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let set = match load_set(&args.dir, args.max_gap) {
+        Ok(set) if !set.is_empty() => set,
+        Ok(_) => {
+            eprintln!("error: {}: no drawings", args.dir.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let gaps: usize = set.iter().map(|d| d.gaps.len()).sum();
+    eprintln!("{} drawings, {gaps} gaps", set.len());
+    let mut methods = vec![Method::Identity];
+    methods.extend(args.closing.iter().map(|&r| Method::Closing(r)));
+    methods.extend(args.gmic.iter().map(|a| Method::Gmic(a.clone())));
+    methods.push(Method::Model(args.threshold));
+    let mut rows = Vec::new();
+    for method in &methods {
+        match evaluate(method, &set, &closer) {
+            Ok(scores) => rows.push((method.name(), scores)),
+            Err(e) => eprintln!("warning: {} skipped: {e}", method.name()),
+        }
+    }
+    let table = table(&rows);
+    print!("{table}");
+    if let Some(path) = &args.markdown {
+        if let Err(e) = std::fs::write(path, &table) {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The network on the chosen device, from `weights` or the built-in model.
+pub fn load_closer(backend: Backend, weights: Option<&Path>) -> Result<GapCloser, String> {
+    let device = match backend {
+        Backend::Cpu => Device::flex(),
+        Backend::Wgpu => match Device::wgpu_options().init() {
+            Ok(device) => device,
+            Err(e) => {
+                eprintln!("warning: no wgpu device ({e}); using the CPU");
+                Device::flex()
+            }
+        },
+    };
+    let (bytes, name) = match weights {
+        Some(path) => (std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string()),
+        None => (DEFAULT_WEIGHTS.to_vec(), DEFAULT_WEIGHTS_NAME.to_owned()),
+    };
+    GapCloser::from_weights(&bytes, &name, device).map_err(|e| e.to_string())
+}

@@ -1,0 +1,216 @@
+//! Compositing: the original image plus added ink where the model sees a closure and the
+//! original has paper. Original ink is never touched; the threshold applies here, so a UI can
+//! re-composite at another sensitivity without re-running the model.
+
+use std::collections::VecDeque;
+
+use image::{DynamicImage, ImageBuffer, Pixel};
+
+use super::decode::Drawing;
+use super::infer::ProbabilityMap;
+
+/// Pixels at least this dark are original ink and are left bit for bit as they are. Lighter
+/// pixels (paper, noise, the anti-aliased fringe) may be painted over by a closure.
+pub const INK_LEVEL: u8 = 128;
+
+/// The sensitivity a user gets unless they choose: the probability above which paper becomes ink.
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// The closed drawing and which pixels were added.
+pub struct Closure {
+    pub image: DynamicImage,
+    /// One flag per pixel, row-major.
+    pub added: Vec<bool>,
+    pub added_pixels: usize,
+}
+
+pub fn composite(drawing: &Drawing, probability: &ProbabilityMap, threshold: f32) -> Closure {
+    let (width, height) = (drawing.width(), drawing.height());
+    assert_eq!((probability.width, probability.height), (width, height), "probability map of another image");
+    let ink: Vec<bool> = drawing.darkness.iter().map(|&d| d >= INK_LEVEL).collect();
+    let candidate: Vec<bool> = probability
+        .values
+        .iter()
+        .zip(&ink)
+        .map(|(&p, &is_ink)| p > threshold && !is_ink)
+        .collect();
+    let added = attached_to_ink(&candidate, &ink, width, height);
+    let sources = colour_sources(&added, &drawing.darkness, &ink, width, height);
+    let mut image = drawing.image.clone();
+    paint(&mut image, &sources);
+    Closure { image, added_pixels: sources.len(), added }
+}
+
+fn neighbours(index: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
+    let (x, y) = ((index % width) as i64, (index / width) as i64);
+    (-1..=1i64)
+        .flat_map(move |dy| (-1..=1i64).map(move |dx| (x + dx, y + dy)))
+        .filter(move |&(nx, ny)| (nx, ny) != (x, y) && nx >= 0 && ny >= 0 && nx < width as i64 && ny < height as i64)
+        .map(move |(nx, ny)| ny as usize * width + nx as usize)
+}
+
+/// Keeps the candidate components (8-connected) that touch original ink: a closure always
+/// continues a stroke, and an island in the paper is a stray stroke.
+fn attached_to_ink(candidate: &[bool], ink: &[bool], width: usize, height: usize) -> Vec<bool> {
+    let mut keep = vec![false; candidate.len()];
+    let mut seen = vec![false; candidate.len()];
+    let mut component = Vec::new();
+    for start in 0..candidate.len() {
+        if !candidate[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        component.clear();
+        component.push(start);
+        let mut touches_ink = false;
+        let mut next = 0;
+        while next < component.len() {
+            let index = component[next];
+            next += 1;
+            for n in neighbours(index, width, height) {
+                touches_ink |= ink[n];
+                if candidate[n] && !seen[n] {
+                    seen[n] = true;
+                    component.push(n);
+                }
+            }
+        }
+        if touches_ink {
+            for &index in &component {
+                keep[index] = true;
+            }
+        }
+    }
+    keep
+}
+
+/// For each added pixel, the original pixel whose colour it takes: the core of the nearest
+/// stroke it grows from (breadth-first through the added pixels), so a closure continues its
+/// line in tone and colour rather than as a faint hairline. Returns `(added, source)` pairs.
+fn colour_sources(added: &[bool], darkness: &[u8], ink: &[bool], width: usize, height: usize) -> Vec<(usize, usize)> {
+    let mut source = vec![usize::MAX; added.len()];
+    let mut queue = VecDeque::new();
+    for index in (0..added.len()).filter(|&i| added[i]) {
+        if let Some(seed) = neighbours(index, width, height).find(|&n| ink[n]) {
+            source[index] = stroke_core(seed, darkness, width, height);
+            queue.push_back(index);
+        }
+    }
+    let mut pairs = Vec::new();
+    while let Some(index) = queue.pop_front() {
+        pairs.push((index, source[index]));
+        for n in neighbours(index, width, height) {
+            if added[n] && source[n] == usize::MAX {
+                source[n] = source[index];
+                queue.push_back(n);
+            }
+        }
+    }
+    pairs
+}
+
+/// The darkest pixel within two pixels of `index`: the middle of the stroke, not its fringe.
+fn stroke_core(index: usize, darkness: &[u8], width: usize, height: usize) -> usize {
+    let (x, y) = (index % width, index / width);
+    let mut best = index;
+    for ny in y.saturating_sub(2)..(y + 3).min(height) {
+        for nx in x.saturating_sub(2)..(x + 3).min(width) {
+            let n = ny * width + nx;
+            if darkness[n] > darkness[best] {
+                best = n;
+            }
+        }
+    }
+    best
+}
+
+fn paint(image: &mut DynamicImage, sources: &[(usize, usize)]) {
+    fn copy<P: Pixel>(buffer: &mut ImageBuffer<P, Vec<P::Subpixel>>, sources: &[(usize, usize)]) {
+        let width = buffer.width() as usize;
+        for &(target, source) in sources {
+            let pixel = *buffer.get_pixel((source % width) as u32, (source / width) as u32);
+            buffer.put_pixel((target % width) as u32, (target / width) as u32, pixel);
+        }
+    }
+    match image {
+        DynamicImage::ImageLuma8(b) => copy(b, sources),
+        DynamicImage::ImageLumaA8(b) => copy(b, sources),
+        DynamicImage::ImageRgb8(b) => copy(b, sources),
+        DynamicImage::ImageRgba8(b) => copy(b, sources),
+        DynamicImage::ImageLuma16(b) => copy(b, sources),
+        DynamicImage::ImageLumaA16(b) => copy(b, sources),
+        DynamicImage::ImageRgb16(b) => copy(b, sources),
+        DynamicImage::ImageRgba16(b) => copy(b, sources),
+        DynamicImage::ImageRgb32F(b) => copy(b, sources),
+        DynamicImage::ImageRgba32F(b) => copy(b, sources),
+        other => {
+            let mut rgba = other.to_rgba16();
+            copy(&mut rgba, sources);
+            *other = DynamicImage::ImageRgba16(rgba);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    /// A red horizontal stroke with a 3 px gap, and a probability map that says "ink" across
+    /// the gap, over the stroke itself, and on a stray island far away.
+    fn gapped_red_stroke() -> (Drawing, ProbabilityMap) {
+        let image = RgbImage::from_fn(20, 9, |x, y| {
+            let on_stroke = (3..=5).contains(&y) && !(8..11).contains(&x);
+            let core = y == 4;
+            match (on_stroke, core) {
+                (true, true) => Rgb([200, 0, 0]),
+                (true, false) => Rgb([230, 60, 60]),
+                _ => Rgb([255, 255, 255]),
+            }
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageRgb8(image));
+        let values = (0..20 * 9)
+            .map(|i| {
+                let (x, y) = (i % 20, i / 20);
+                let closure = (3..=5).contains(&y) && (1..19).contains(&x);
+                let island = y == 0 && x == 18;
+                if closure || island { 0.9 } else { 0.1 }
+            })
+            .collect();
+        (drawing, ProbabilityMap { width: 20, height: 9, values })
+    }
+
+    #[test]
+    fn fills_the_gap_in_the_colour_of_the_stroke_core() {
+        let (drawing, probability) = gapped_red_stroke();
+        let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);
+        let out = closure.image.to_rgb8();
+        for x in 8..11 {
+            for y in 3..=5 {
+                assert!(closure.added[y * 20 + x]);
+                assert_eq!(out.get_pixel(x as u32, y as u32), &Rgb([200, 0, 0]));
+            }
+        }
+    }
+
+    #[test]
+    fn keeps_original_ink_and_drops_islands_and_paper_beyond_the_stroke() {
+        let (drawing, probability) = gapped_red_stroke();
+        let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);
+        let (before, after) = (drawing.image.to_rgb8(), closure.image.to_rgb8());
+        for (i, (a, b)) in before.pixels().zip(after.pixels()).enumerate() {
+            if drawing.darkness[i] >= INK_LEVEL {
+                assert_eq!(a, b, "original ink changed at {i}");
+            }
+        }
+        assert!(!closure.added[18], "stray island kept");
+        assert_eq!(closure.added_pixels, closure.added.iter().filter(|&&a| a).count());
+        assert_eq!(closure.added_pixels, 9);
+    }
+
+    #[test]
+    fn threshold_controls_what_is_added() {
+        let (drawing, probability) = gapped_red_stroke();
+        assert_eq!(composite(&drawing, &probability, 0.95).added_pixels, 0);
+    }
+}

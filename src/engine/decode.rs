@@ -1,0 +1,137 @@
+//! Decoding: any supported image becomes a [`Drawing`]: the untouched original plus the ink
+//! darkness plane the model sees.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageReader, Limits};
+
+/// Larger sides are refused before any pixel is allocated (16K covers every studio format).
+pub const MAX_SIDE: u32 = 16_384;
+/// Decoder allocation cap, so a forged header cannot exhaust memory.
+const MAX_DECODE_BYTES: u64 = 2 << 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not an image in a supported format (PNG, JPEG, WebP, TIFF, BMP)")]
+    UnknownFormat,
+    #[error("the image is {width}×{height}; the largest side supported is {MAX_SIDE} px")]
+    TooLarge { width: u32, height: u32 },
+    #[error("the image is {width}×{height}: it has no pixels")]
+    NoPixels { width: u32, height: u32 },
+    #[error("corrupt or truncated image: {0}")]
+    Corrupt(String),
+}
+
+/// A line drawing ready for the engine.
+pub struct Drawing {
+    /// The decoded original, in its own colour mode; the output starts as a copy of it.
+    pub image: DynamicImage,
+    /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
+    /// Colour counts fully: a saturated red or blue line is as dark as black.
+    pub darkness: Vec<u8>,
+}
+
+impl Drawing {
+    pub fn width(&self) -> usize {
+        self.image.width() as usize
+    }
+
+    pub fn height(&self) -> usize {
+        self.image.height() as usize
+    }
+
+    pub fn from_image(image: DynamicImage) -> Self {
+        let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
+        Self { image, darkness }
+    }
+}
+
+/// Darkness over white: `alpha × (1 − min channel)`. The minimum channel makes coloured lines
+/// (red shadow, blue highlight lines) count as ink, where luminance would call them mid-grey.
+pub fn pixel_darkness([r, g, b, a]: [u8; 4]) -> u8 {
+    let lightest = r.min(g).min(b);
+    ((255 - lightest) as u32 * a as u32 / 255) as u8
+}
+
+/// File extensions of the formats [`decode`] reads, for picking drawings out of a directory.
+pub const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp"];
+
+pub fn has_image_extension(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    if reader.format().is_none() {
+        return Err(DecodeError::UnknownFormat);
+    }
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(DecodeError::TooLarge { width, height });
+    }
+    if width == 0 || height == 0 {
+        return Err(DecodeError::NoPixels { width, height });
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    Ok(Drawing::from_image(image))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageFormat, Rgba, RgbaImage};
+
+    fn png(image: DynamicImage) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn coloured_and_transparent_lines_count_as_ink() {
+        assert_eq!(pixel_darkness([255, 0, 0, 255]), 255);
+        assert_eq!(pixel_darkness([0, 0, 255, 255]), 255);
+        assert_eq!(pixel_darkness([0, 0, 0, 0]), 0, "transparent is paper");
+        assert_eq!(pixel_darkness([255, 255, 255, 255]), 0);
+        assert_eq!(pixel_darkness([0, 0, 0, 128]), 128);
+    }
+
+    #[test]
+    fn decodes_sixteen_bit_grey_and_rgba() {
+        let grey = DynamicImage::ImageLuma16(image::ImageBuffer::from_fn(3, 2, |x, _| image::Luma([x as u16 * 30000])));
+        let drawing = decode(&png(grey)).unwrap();
+        assert_eq!(drawing.darkness, vec![255, 138, 22, 255, 138, 22]);
+        assert!(matches!(drawing.image, DynamicImage::ImageLuma16(_)));
+
+        let layer = RgbaImage::from_fn(2, 1, |x, _| if x == 0 { Rgba([0, 0, 0, 255]) } else { Rgba([0, 0, 0, 0]) });
+        let drawing = decode(&png(DynamicImage::ImageRgba8(layer))).unwrap();
+        assert_eq!(drawing.darkness, vec![255, 0]);
+    }
+
+    #[test]
+    fn rejects_bad_input_with_reasons() {
+        assert!(matches!(decode(&[]), Err(DecodeError::Empty)));
+        assert!(matches!(decode(b"hello, not an image"), Err(DecodeError::UnknownFormat)));
+        let bytes = png(DynamicImage::new_luma8(64, 64));
+        assert!(matches!(decode(&bytes[..bytes.len() / 2]), Err(DecodeError::Corrupt(_))));
+    }
+}

@@ -1,0 +1,15 @@
+//! The one pipeline shared by the CLI, the web app and the trainer's scorer:
+//! decode → tile → model → composite → encode, a module per stage.
+
+pub mod composite;
+pub mod decode;
+pub mod encode;
+pub mod infer;
+pub mod regions;
+pub mod tile;
+
+pub use composite::{Closure, DEFAULT_THRESHOLD, INK_LEVEL, composite};
+pub use decode::{DecodeError, Drawing, decode, has_image_extension};
+pub use encode::{closures_layer, encode_png, marked};
+pub use infer::{GapCloser, ProbabilityMap, TileOptions};
+pub use tile::{TileGrid, TileSizeError};

@@ -1,0 +1,191 @@
+//! The dev-set evaluation: cut deterministic gaps into real line drawings, close them with the
+//! model and with classical methods (morphological closing, G'MIC's `close_binary`), and score
+//! every method the same way.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use image::{DynamicImage, GrayImage};
+
+use crate::engine::{Drawing, GapCloser, INK_LEVEL, TileOptions, composite, decode, has_image_extension};
+use crate::score::{Case, Scores, dilate, score};
+use crate::synth::{Canvas, Gap, GapKind, Rng, cut_gaps};
+
+/// A way to close gaps, compared on the same drawings.
+#[derive(Clone, Debug)]
+pub enum Method {
+    /// The gapped drawing as is: the baseline every method must beat.
+    Identity,
+    /// Binary dilation then erosion with a square of this radius.
+    Closing(usize),
+    /// G'MIC `close_binary` with these arguments (the Fourey–Tschumperlé–Revoy line-art
+    /// closure behind GIMP's "fill by line art detection").
+    Gmic(String),
+    /// The network at this threshold.
+    Model(f32),
+}
+
+impl Method {
+    pub fn name(&self) -> String {
+        match self {
+            Self::Identity => "identity".into(),
+            Self::Closing(r) => format!("closing r={r}"),
+            Self::Gmic(args) => format!("gmic close_binary {args}"),
+            Self::Model(t) => format!("model t={t}"),
+        }
+    }
+}
+
+/// One evaluation drawing: clean, gapped, and where the gaps are.
+pub struct EvalDrawing {
+    pub name: String,
+    pub width: usize,
+    pub height: usize,
+    pub clean: Vec<u8>,
+    pub gapped: Vec<u8>,
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct EvalError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Loads every image under `dir` and cuts about one gap per 3000 ink pixels (8 to 40), seeded
+/// by the file name so the set is the same on every machine.
+pub fn load_set(dir: &Path, max_gap: f32) -> Result<Vec<EvalDrawing>, EvalError> {
+    let fail = |path: &Path, reason: String| EvalError { path: path.to_owned(), reason };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| fail(dir, e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && has_image_extension(p))
+        .collect();
+    paths.sort();
+    let mut set = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(&path).map_err(|e| fail(&path, e.to_string()))?;
+        let drawing = decode(&bytes).map_err(|e| fail(&path, e.to_string()))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let seed = name.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x1000_0000_01B3));
+        let clean = Canvas {
+            width: drawing.width(),
+            height: drawing.height(),
+            darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
+        };
+        let ink = drawing.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
+        let (cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), max_gap, &mut Rng::new(seed));
+        set.push(EvalDrawing {
+            name,
+            width: clean.width,
+            height: clean.height,
+            clean: drawing.darkness,
+            gapped: cut.darkness.iter().map(|&d| (d * 255.0).round() as u8).collect(),
+            gaps,
+        });
+    }
+    Ok(set)
+}
+
+/// The gapped drawing as the image a user would have: dark lines on white.
+pub fn gapped_image(drawing: &EvalDrawing) -> GrayImage {
+    GrayImage::from_vec(drawing.width as u32, drawing.height as u32, drawing.gapped.iter().map(|d| 255 - d).collect())
+        .expect("plane matches its size")
+}
+
+/// Output darkness of `method` on one drawing.
+pub fn run_method(method: &Method, drawing: &EvalDrawing, closer: &GapCloser) -> Result<Vec<u8>, String> {
+    let (w, h) = (drawing.width, drawing.height);
+    match method {
+        Method::Identity => Ok(drawing.gapped.clone()),
+        Method::Closing(radius) => {
+            let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
+            let dilated = dilate(&ink, w, h, *radius);
+            let paper: Vec<bool> = dilated.iter().map(|&i| !i).collect();
+            let closed: Vec<bool> = dilate(&paper, w, h, *radius).iter().map(|&p| !p).collect();
+            Ok(add_black(&drawing.gapped, &closed))
+        }
+        Method::Gmic(args) => {
+            let dir = tempfile_dir()?;
+            let (input, output) = (dir.join("in.png"), dir.join("out.png"));
+            gapped_image(drawing).save(&input).map_err(|e| e.to_string())?;
+            let status = Command::new("gmic")
+                .args(["-v", "-1"])
+                .arg(&input)
+                .args(["-channels", "0", "-lt", "128", "-close_binary"])
+                .arg(args)
+                .args(["-mul", "255", "-o"])
+                .arg(format!("{},uchar", output.display()))
+                .status()
+                .map_err(|e| format!("cannot run gmic ({e}); install Debian's gmic"))?;
+            if !status.success() {
+                return Err(format!("gmic failed with {status}"));
+            }
+            let mask = image::open(&output).map_err(|e| e.to_string())?.to_luma8();
+            let _ = std::fs::remove_dir_all(&dir);
+            let closed: Vec<bool> = mask.pixels().map(|p| p.0[0] >= 128).collect();
+            Ok(add_black(&drawing.gapped, &closed))
+        }
+        Method::Model(threshold) => {
+            let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
+            let grid = closer.grid(w, h, TileOptions::default()).map_err(|e| e.to_string())?;
+            let probability = closer.predict(&grid, &image.darkness, 1, |_, _| {});
+            let closure = composite(&image, &probability, *threshold);
+            Ok(Drawing::from_image(closure.image).darkness)
+        }
+    }
+}
+
+fn tempfile_dir() -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("fill-line-gaps-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// Classical methods add pure black where they close; original ink stays.
+fn add_black(gapped: &[u8], closed: &[bool]) -> Vec<u8> {
+    gapped.iter().zip(closed).map(|(&d, &c)| if c && d < INK_LEVEL { 255 } else { d }).collect()
+}
+
+/// Scores of `method` over the whole set.
+pub fn evaluate(method: &Method, set: &[EvalDrawing], closer: &GapCloser) -> Result<Scores, String> {
+    let mut total = Scores::default();
+    for drawing in set {
+        let output = run_method(method, drawing, closer).map_err(|e| format!("{}: {e}", drawing.name))?;
+        total.add(&score(&Case {
+            width: drawing.width,
+            height: drawing.height,
+            clean: &drawing.clean,
+            gapped: &drawing.gapped,
+            output: &output,
+            gaps: &drawing.gaps,
+        }));
+    }
+    Ok(total)
+}
+
+/// A Markdown table row per method: the format of the model card.
+pub fn table(rows: &[(String, Scores)]) -> String {
+    let kinds: Vec<String> = GapKind::ALL.iter().map(|k| k.name().to_owned()).collect();
+    let mut out = format!(
+        "| method | closure | regions | false ink /MP | lost ink | {} |\n|---|---|---|---|---|{}\n",
+        kinds.join(" | "),
+        "---|".repeat(kinds.len())
+    );
+    for (name, s) in rows {
+        let per_kind: Vec<String> = GapKind::ALL
+            .iter()
+            .map(|&k| s.kind_closure(k).map_or("–".into(), |c| format!("{c:.3}")))
+            .collect();
+        out += &format!(
+            "| {name} | {:.3} | {:.3} | {:.0} | {} | {} |\n",
+            s.closure(),
+            s.region_recovery(),
+            s.false_ink_per_megapixel(),
+            s.lost_ink,
+            per_kind.join(" | ")
+        );
+    }
+    out
+}

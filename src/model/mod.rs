@@ -1,0 +1,7 @@
+//! The network and its weight files.
+
+mod gapnet;
+mod weights;
+
+pub use gapnet::{GapNet, GapNetConfig};
+pub use weights::{WeightsError, load_weights, save_weights, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};

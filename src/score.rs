@@ -1,0 +1,183 @@
+//! Quality measures on drawings with known gaps: closure per gap and per kind, region
+//! recovery (the bucket-fill leak test), false ink per megapixel and lost original ink.
+
+use std::collections::BTreeMap;
+
+use crate::engine::INK_LEVEL;
+use crate::engine::regions::paper_regions;
+use crate::synth::gaps::connected;
+use crate::synth::{Gap, GapKind};
+
+/// Background regions smaller than this are specks, not areas a colourist fills.
+const MIN_REGION: usize = 64;
+/// A region counts as recovered when the output has a region this similar to it.
+const REGION_IOU: f64 = 0.9;
+/// Added ink this close to the clean drawing's ink is a closure, farther away it is false ink.
+const FALSE_INK_DISTANCE: usize = 2;
+
+/// Darkness planes (0 = paper, 255 = ink) of one evaluated drawing.
+pub struct Case<'a> {
+    pub width: usize,
+    pub height: usize,
+    pub clean: &'a [u8],
+    pub gapped: &'a [u8],
+    pub output: &'a [u8],
+    pub gaps: &'a [Gap],
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scores {
+    pub gaps: usize,
+    pub closed: usize,
+    pub per_kind: BTreeMap<GapKind, (usize, usize)>,
+    pub regions: usize,
+    pub recovered: usize,
+    pub false_ink: usize,
+    pub lost_ink: usize,
+    pub pixels: usize,
+}
+
+impl Scores {
+    pub fn closure(&self) -> f64 {
+        ratio(self.closed, self.gaps)
+    }
+
+    pub fn region_recovery(&self) -> f64 {
+        ratio(self.recovered, self.regions)
+    }
+
+    pub fn false_ink_per_megapixel(&self) -> f64 {
+        self.false_ink as f64 * 1e6 / self.pixels.max(1) as f64
+    }
+
+    pub fn kind_closure(&self, kind: GapKind) -> Option<f64> {
+        self.per_kind.get(&kind).map(|&(closed, total)| ratio(closed, total))
+    }
+
+    pub fn add(&mut self, other: &Scores) {
+        self.gaps += other.gaps;
+        self.closed += other.closed;
+        for (kind, (closed, total)) in &other.per_kind {
+            let entry = self.per_kind.entry(*kind).or_default();
+            entry.0 += closed;
+            entry.1 += total;
+        }
+        self.regions += other.regions;
+        self.recovered += other.recovered;
+        self.false_ink += other.false_ink;
+        self.lost_ink += other.lost_ink;
+        self.pixels += other.pixels;
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+pub fn score(case: &Case) -> Scores {
+    let ink = |plane: &[u8]| plane.iter().map(|&d| d >= INK_LEVEL).collect::<Vec<bool>>();
+    let (clean, gapped, output) = (ink(case.clean), ink(case.gapped), ink(case.output));
+    let (w, h) = (case.width, case.height);
+    let mut scores = Scores { gaps: case.gaps.len(), pixels: w * h, ..Default::default() };
+    for gap in case.gaps {
+        let closed = connected(|x, y| output[y * w + x], gap.window, gap.side_a, gap.side_b);
+        let entry = scores.per_kind.entry(gap.kind).or_default();
+        entry.1 += 1;
+        if closed {
+            entry.0 += 1;
+            scores.closed += 1;
+        }
+    }
+    let near_clean = dilate(&clean, w, h, FALSE_INK_DISTANCE);
+    scores.false_ink = (0..w * h).filter(|&i| output[i] && !gapped[i] && !near_clean[i]).count();
+    scores.lost_ink = (0..w * h).filter(|&i| gapped[i] && case.output[i] != case.gapped[i]).count();
+    let (clean_labels, clean_sizes) = paper_regions(&clean, w, h);
+    let (out_labels, out_sizes) = paper_regions(&output, w, h);
+    let mut overlap: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    for i in 0..w * h {
+        if clean_labels[i] != 0 && out_labels[i] != 0 {
+            *overlap.entry((clean_labels[i], out_labels[i])).or_default() += 1;
+        }
+    }
+    let touches_border = border_labels(&clean_labels, w, h);
+    for (label, &size) in clean_sizes.iter().enumerate().skip(1) {
+        if size < MIN_REGION || touches_border.contains(&(label as u32)) {
+            continue;
+        }
+        scores.regions += 1;
+        let best = overlap
+            .range((label as u32, 0)..(label as u32 + 1, 0))
+            .map(|(&(_, o), &inter)| inter as f64 / (size + out_sizes[o as usize] - inter) as f64)
+            .fold(0.0, f64::max);
+        if best >= REGION_IOU {
+            scores.recovered += 1;
+        }
+    }
+    scores
+}
+
+fn border_labels(labels: &[u32], w: usize, h: usize) -> std::collections::BTreeSet<u32> {
+    let rows = (0..w).flat_map(|x| [x, (h - 1) * w + x]);
+    let cols = (0..h).flat_map(|y| [y * w, y * w + w - 1]);
+    rows.chain(cols).map(|i| labels[i]).collect()
+}
+
+/// Pixels within `steps` (chessboard distance) of a set pixel.
+pub fn dilate(mask: &[bool], w: usize, h: usize, steps: usize) -> Vec<bool> {
+    let mut current = mask.to_vec();
+    for _ in 0..steps {
+        let previous = current.clone();
+        for y in 0..h {
+            for x in 0..w {
+                if !previous[y * w + x] {
+                    current[y * w + x] = (y.saturating_sub(1)..(y + 2).min(h))
+                        .any(|ny| (x.saturating_sub(1)..(x + 2).min(w)).any(|nx| previous[ny * w + nx]));
+                }
+            }
+        }
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 20×20 square outline with a 2 px gap on its top edge.
+    fn square(gap: bool) -> Vec<u8> {
+        (0..400)
+            .map(|i| {
+                let (x, y) = (i % 20, i / 20);
+                let edge = (x == 3 || x == 16 || y == 3 || y == 16) && (3..=16).contains(&x) && (3..=16).contains(&y);
+                let cut = gap && y == 3 && (9..11).contains(&x);
+                if edge && !cut { 255 } else { 0 }
+            })
+            .collect()
+    }
+
+    fn gap() -> Gap {
+        Gap { kind: GapKind::Straight, length: 2.0, side_a: (8, 3), side_b: (11, 3), window: (5, 0, 15, 7) }
+    }
+
+    #[test]
+    fn identity_leaks_and_a_closure_recovers() {
+        let (clean, gapped) = (square(false), square(true));
+        let gaps = [gap()];
+        let case = |output: &[u8]| score(&Case { width: 20, height: 20, clean: &clean, gapped: &gapped, output, gaps: &gaps }).clone();
+        let leaky = case(&gapped);
+        assert_eq!((leaky.closed, leaky.regions, leaky.recovered), (0, 1, 0));
+        let fixed = case(&clean);
+        assert_eq!((fixed.closed, fixed.recovered, fixed.false_ink, fixed.lost_ink), (1, 1, 0, 0));
+    }
+
+    #[test]
+    fn counts_false_and_lost_ink() {
+        let (clean, gapped) = (square(false), square(true));
+        let mut output = clean.clone();
+        output[10 * 20 + 10] = 255; // a blob in the middle of the region
+        output[3 * 20 + 3] = 100; // an original ink pixel changed
+        let gaps = [gap()];
+        let s = score(&Case { width: 20, height: 20, clean: &clean, gapped: &gapped, output: &output, gaps: &gaps });
+        assert_eq!((s.false_ink, s.lost_ink), (1, 1));
+    }
+}

@@ -1,0 +1,185 @@
+//! Procedural line art: closed shapes, curves with pen pressure, junctions, corners, hatching,
+//! tapered hair strands, faint construction lines and solid blacks, at widths of 1 to 14 px.
+
+use std::f32::consts::TAU;
+
+use super::{Canvas, Rng};
+
+type Point = (f32, f32);
+
+/// How one drawing is inked: every stroke in it shares a pen.
+struct Pen {
+    width: f32,
+    aliased: bool,
+    ink: f32,
+}
+
+/// A clean drawing of `size × size` pixels.
+pub fn procedural(size: usize, rng: &mut Rng) -> Canvas {
+    let mut canvas = Canvas::new(size, size);
+    let pen = Pen {
+        width: if rng.chance(0.7) { rng.range(1.0, 5.0) } else { rng.range(5.0, 14.0) },
+        aliased: rng.chance(0.25),
+        ink: if rng.chance(0.8) { 1.0 } else { rng.range(0.6, 1.0) },
+    };
+    let s = size as f32;
+    let mut strokes: Vec<Vec<(f32, f32, f32)>> = Vec::new();
+    let elements = rng.below(4, 10);
+    for _ in 0..elements {
+        let stroke = match rng.below(0, 10) {
+            0..=2 => closed_shape(s, &pen, rng),
+            3..=4 => pressure_curve(s, &pen, rng),
+            5 => corner_polyline(s, &pen, rng),
+            6 if !strokes.is_empty() => junction(&strokes, &pen, rng),
+            7 => hair_strand(s, &pen, rng),
+            8 => {
+                hatching(&mut canvas, s, &pen, rng);
+                continue;
+            }
+            _ => closed_shape(s, &pen, rng),
+        };
+        canvas.stroke(&stroke, pen.ink, pen.aliased);
+        strokes.push(stroke);
+    }
+    if rng.chance(0.15) {
+        solid_black(&mut canvas, s, rng);
+    }
+    if rng.chance(0.3) {
+        // Construction lines: too faint to be ink, and never to be closed.
+        for _ in 0..rng.below(1, 4) {
+            let mut faint = Pen { width: rng.range(0.8, 2.0), aliased: false, ink: rng.range(0.1, 0.35) };
+            faint.width = faint.width.max(0.8);
+            let stroke = pressure_curve(s, &faint, rng);
+            canvas.stroke(&stroke, faint.ink, false);
+        }
+    }
+    canvas
+}
+
+fn point(s: f32, rng: &mut Rng) -> Point {
+    (rng.range(-0.1, 1.1) * s, rng.range(-0.1, 1.1) * s)
+}
+
+/// Pen pressure along a stroke: a little variation, thinner at the ends.
+fn pressure(t: f32, width: f32, taper_in: bool, taper_out: bool, wobble: f32) -> f32 {
+    let mut r = width / 2.0 * (1.0 + wobble * (t * TAU * 1.3).sin());
+    if taper_in && t < 0.15 {
+        r *= t / 0.15;
+    }
+    if taper_out && t > 0.85 {
+        r *= (1.0 - t) / 0.15;
+    }
+    r.max(0.35)
+}
+
+fn bezier(p: [Point; 4], t: f32) -> Point {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (a * p[0].0 + b * p[1].0 + c * p[2].0 + d * p[3].0, a * p[0].1 + b * p[1].1 + c * p[2].1 + d * p[3].1)
+}
+
+fn pressure_curve(s: f32, pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
+    let p = [point(s, rng), point(s, rng), point(s, rng), point(s, rng)];
+    let wobble = rng.range(0.0, 0.3);
+    let (taper_in, taper_out) = (rng.chance(0.3), rng.chance(0.3));
+    (0..=120)
+        .map(|i| {
+            let t = i as f32 / 120.0;
+            let (x, y) = bezier(p, t);
+            (x, y, pressure(t, pen.width, taper_in, taper_out, wobble))
+        })
+        .collect()
+}
+
+/// Ellipses and blobs: the closed regions that bucket fill must not leak out of.
+fn closed_shape(s: f32, pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
+    let (cx, cy) = (rng.range(0.1, 0.9) * s, rng.range(0.1, 0.9) * s);
+    let (rx, ry) = (rng.range(0.08, 0.45) * s, rng.range(0.08, 0.45) * s);
+    let rotation = rng.range(0.0, TAU);
+    let lobes: Vec<(f32, f32)> = (0..3).map(|_| (rng.range(0.0, 0.25), rng.range(0.0, TAU))).collect();
+    let wobble = rng.range(0.0, 0.25);
+    let n = 160;
+    (0..=n)
+        .map(|i| {
+            let a = i as f32 / n as f32 * TAU;
+            let bump: f32 = lobes.iter().enumerate().map(|(k, &(amp, phase))| amp * ((k + 2) as f32 * a + phase).sin()).sum();
+            let (x, y) = (rx * (1.0 + bump) * a.cos(), ry * (1.0 + bump) * a.sin());
+            let (sin, cos) = rotation.sin_cos();
+            (cx + x * cos - y * sin, cy + x * sin + y * cos, pressure(i as f32 / n as f32, pen.width, false, false, wobble))
+        })
+        .collect()
+}
+
+fn corner_polyline(s: f32, pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
+    let corners = rng.below(3, 6);
+    let r = pen.width / 2.0;
+    let mut points: Vec<(f32, f32, f32)> = (0..corners)
+        .map(|_| {
+            let (x, y) = point(s, rng);
+            (x, y, r)
+        })
+        .collect();
+    if rng.chance(0.5) {
+        points.push(points[0]);
+    }
+    points
+}
+
+/// A stroke that starts on an existing one (T and Y junctions; L when it starts at an end).
+fn junction(strokes: &[Vec<(f32, f32, f32)>], pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
+    let host = &strokes[rng.below(0, strokes.len())];
+    let at = rng.below(1, host.len().max(2) - 1).min(host.len() - 1);
+    let (x, y, _) = host[at];
+    let (px, py, _) = host[at.saturating_sub(1)];
+    let tangent = (y - py).atan2(x - px);
+    let angle = tangent + std::f32::consts::FRAC_PI_2 * if rng.chance(0.5) { 1.0 } else { -1.0 } + rng.range(-0.7, 0.7);
+    let length = rng.range(20.0, 120.0);
+    let bend = rng.range(-0.6, 0.6);
+    let wobble = rng.range(0.0, 0.2);
+    (0..=60)
+        .map(|i| {
+            let t = i as f32 / 60.0;
+            let a = angle + bend * t;
+            (x + a.cos() * length * t, y + a.sin() * length * t, pressure(t, pen.width, false, false, wobble))
+        })
+        .collect()
+}
+
+/// Long strands that taper to a point: open ends that must stay open.
+fn hair_strand(s: f32, pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
+    let p = [point(s, rng), point(s, rng), point(s, rng), point(s, rng)];
+    (0..=120)
+        .map(|i| {
+            let t = i as f32 / 120.0;
+            let (x, y) = bezier(p, t);
+            (x, y, (pen.width / 2.0 * (1.0 - t).powf(0.7)).max(0.3))
+        })
+        .collect()
+}
+
+/// Parallel short strokes with free ends (shading): more ends that must stay open.
+fn hatching(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
+    let (cx, cy) = (rng.range(0.1, 0.9) * s, rng.range(0.1, 0.9) * s);
+    let angle = rng.range(0.0, TAU);
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let spacing = rng.range(pen.width * 1.5 + 3.0, pen.width * 3.0 + 8.0);
+    let length = rng.range(10.0, 40.0);
+    let width = (pen.width * 0.6).max(0.8);
+    for k in 0..rng.below(3, 9) {
+        let offset = k as f32 * spacing;
+        let (ox, oy) = (cx - dy * offset, cy + dx * offset);
+        let stroke: Vec<(f32, f32, f32)> = (0..=20)
+            .map(|i| {
+                let t = i as f32 / 20.0;
+                (ox + dx * length * t, oy + dy * length * t, pressure(t, width, true, true, 0.0))
+            })
+            .collect();
+        canvas.stroke(&stroke, pen.ink, pen.aliased);
+    }
+}
+
+fn solid_black(canvas: &mut Canvas, s: f32, rng: &mut Rng) {
+    let (cx, cy) = (rng.range(0.0, 1.0) * s, rng.range(0.0, 1.0) * s);
+    let r = rng.range(0.05, 0.2) * s;
+    canvas.stamp(cx, cy, r, 1.0, false);
+}

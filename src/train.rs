@@ -1,0 +1,232 @@
+//! The trainer: fits [`GapNet`] on synthesised samples with Adam on the CPU, logging loss and
+//! validation scores, writing resumable checkpoints. Every sample is derived from the seed and
+//! the step number alone, so a resumed run sees exactly the samples an uninterrupted one would.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::prelude::*;
+use burn::tensor::activation::log_sigmoid;
+
+use crate::engine::{Drawing, GapCloser, TileOptions, composite, DEFAULT_THRESHOLD};
+use crate::model::{GapNet, GapNetConfig, load_weights, save_weights};
+use crate::score::{Case, Scores, score};
+use crate::synth::{Canvas, Rng, Sample, SampleSource};
+
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    pub source_dirs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub checkpoint_dir: PathBuf,
+    pub widths: [usize; 3],
+    pub patch: usize,
+    pub batch: usize,
+    pub steps: usize,
+    pub learning_rate: f64,
+    pub seed: u64,
+    pub log_every: usize,
+    pub checkpoint_every: usize,
+    pub validation_samples: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("{0}")]
+    Weights(#[from] crate::model::WeightsError),
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("optimizer state: {0}")]
+    Optimizer(String),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
+    move |e| TrainError::Io { path: path.to_owned(), reason: e.to_string() }
+}
+
+/// Writes through a temporary file so an interrupted run never leaves a truncated file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let temporary = path.with_extension("partial");
+    std::fs::write(&temporary, bytes).map_err(io_error(&temporary))?;
+    std::fs::rename(&temporary, path).map_err(io_error(path))
+}
+
+/// Clean line art from PNGs (and other images) under `dirs`, as darkness canvases.
+pub fn load_drawings(dirs: &[PathBuf]) -> Result<Vec<Canvas>, TrainError> {
+    let mut drawings = Vec::new();
+    for dir in dirs {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io_error(dir))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && crate::engine::has_image_extension(p))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let bytes = std::fs::read(&path).map_err(io_error(&path))?;
+            let drawing = crate::engine::decode(&bytes).map_err(|e| TrainError::Io { path: path.clone(), reason: e.to_string() })?;
+            drawings.push(Canvas {
+                width: drawing.width(),
+                height: drawing.height(),
+                darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
+            });
+        }
+    }
+    Ok(drawings)
+}
+
+/// Seed of sample `k` of step `step`: independent of how the run was split into sessions.
+fn sample_rng(seed: u64, step: usize, k: usize) -> Rng {
+    Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ ((step as u64) << 20) ^ k as u64)
+}
+
+fn batch_tensors(samples: &[Sample], device: &Device) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+    let size = samples[0].size;
+    let shape = [samples.len(), 1, size, size];
+    let stack = |field: fn(&Sample) -> &Vec<f32>| {
+        let data: Vec<f32> = samples.iter().flat_map(|s| field(s).iter().copied()).collect();
+        Tensor::<4>::from_data(TensorData::new(data, shape), device)
+    };
+    (stack(|s| &s.input), stack(|s| &s.target), stack(|s| &s.weight))
+}
+
+/// Weighted binary cross-entropy on logits.
+fn loss(logits: Tensor<4>, target: Tensor<4>, weight: Tensor<4>) -> Tensor<1> {
+    let per_pixel = -(target.clone() * log_sigmoid(logits.clone()) + (target.neg() + 1.0) * log_sigmoid(logits.neg()));
+    (per_pixel * weight.clone()).sum() / weight.sum()
+}
+
+fn learning_rate(options: &TrainOptions, step: usize) -> f64 {
+    let warmup = 200.min(options.steps / 10 + 1);
+    if step < warmup {
+        return options.learning_rate * (step + 1) as f64 / warmup as f64;
+    }
+    let progress = (step - warmup) as f64 / (options.steps - warmup).max(1) as f64;
+    let floor = 0.05;
+    options.learning_rate * (floor + (1.0 - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
+}
+
+/// Closure scores of the network on fixed validation samples (a seed stream training never uses).
+pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, source: &SampleSource) -> Scores {
+    let device = Device::flex();
+    let closer = GapCloser::new(model.clone(), config.clone(), device);
+    let mut total = Scores::default();
+    for k in 0..options.validation_samples {
+        let mut rng = Rng::new(options.seed ^ 0x5EED_0F_0A1D ^ k as u64);
+        let sample = source.sample(256, &mut rng);
+        let to_u8 = |plane: &[f32]| plane.iter().map(|&d| (d * 255.0).round() as u8).collect::<Vec<u8>>();
+        let (gapped, clean) = (to_u8(&sample.input), to_u8(&sample.target));
+        let image = image::GrayImage::from_vec(256, 256, gapped.iter().map(|d| 255 - d).collect()).expect("256×256");
+        let drawing = Drawing::from_image(image::DynamicImage::ImageLuma8(image));
+        let grid = closer.grid(256, 256, TileOptions::default()).expect("default tiles fit");
+        let probability = closer.predict(&grid, &drawing.darkness, 4, |_, _| {});
+        let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);
+        let output = Drawing::from_image(closure.image).darkness;
+        total.add(&score(&Case { width: 256, height: 256, clean: &clean, gapped: &drawing.darkness, output: &output, gaps: &sample.gaps }));
+    }
+    total
+}
+
+pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
+    let device = Device::flex().autodiff();
+    let drawings = load_drawings(&options.source_dirs)?;
+    let source = if drawings.is_empty() { SampleSource::Procedural } else { SampleSource::Drawings(drawings) };
+    std::fs::create_dir_all(&options.checkpoint_dir).map_err(io_error(&options.checkpoint_dir))?;
+    let model_path = options.checkpoint_dir.join("model.bpk");
+    let optimizer_path = options.checkpoint_dir.join("optimizer.bpk");
+    let step_path = options.checkpoint_dir.join("step");
+
+    let mut optimizer = AdamConfig::new().init();
+    let (mut model, config, mut step) = match std::fs::read(&model_path) {
+        Ok(bytes) => {
+            let (model, config) = load_weights(&bytes, &model_path.display().to_string(), &device)?;
+            let step_text = std::fs::read_to_string(&step_path).map_err(io_error(&step_path))?;
+            let step: usize = step_text.trim().parse().map_err(|_| TrainError::Io { path: step_path.clone(), reason: "not a step number".into() })?;
+            let state = std::fs::read(&optimizer_path).map_err(io_error(&optimizer_path))?;
+            optimizer = optimizer
+                .from_bytes(burn::tensor::Bytes::from_bytes_vec(state))
+                .map_err(|e| TrainError::Optimizer(e.to_string()))?;
+            eprintln!("resuming from {} at step {step}", model_path.display());
+            (model, config, step)
+        }
+        Err(_) => {
+            let config = GapNetConfig::new().with_widths(options.widths);
+            (config.init(&device), config, 0)
+        }
+    };
+    eprintln!(
+        "training GapNet {:?}: {} parameters, {:.0} MAC/px, receptive radius {} px; patch {}, batch {}, steps {}",
+        config.widths,
+        model.num_params(),
+        config.macs_per_pixel(),
+        config.receptive_radius(),
+        options.patch,
+        options.batch,
+        options.steps
+    );
+    let mut last_log = Instant::now();
+    let mut running = 0.0;
+    let mut since_log = 0;
+    while step < options.steps {
+        let samples: Vec<Sample> = (0..options.batch).map(|k| source.sample(options.patch, &mut sample_rng(options.seed, step, k))).collect();
+        let (input, target, weight) = batch_tensors(&samples, &device);
+        let loss = loss(model.forward(input), target, weight);
+        running += loss.clone().into_scalar::<f32>() as f64;
+        since_log += 1;
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optimizer.step(learning_rate(options, step), model, grads);
+        step += 1;
+        if step % options.log_every == 0 || step == options.steps {
+            let elapsed = last_log.elapsed().as_secs_f64();
+            last_log = Instant::now();
+            eprintln!(
+                "step {step:>7}  loss {:.4}  lr {:.2e}  {:.1} patches/s",
+                running / since_log as f64,
+                learning_rate(options, step - 1),
+                (since_log * options.batch) as f64 / elapsed.max(1e-9)
+            );
+            running = 0.0;
+            since_log = 0;
+        }
+        if step % options.checkpoint_every == 0 || step == options.steps {
+            let bytes = save_weights(&model, &config)?;
+            write_atomically(&model_path, &bytes)?;
+            let state = optimizer.into_bytes().map_err(|e| TrainError::Optimizer(e.to_string()))?;
+            write_atomically(&optimizer_path, &state)?;
+            write_atomically(&step_path, step.to_string().as_bytes())?;
+            write_atomically(&options.out, &bytes)?;
+            let scores = validate(&model.valid(), &config, options, &source);
+            eprintln!(
+                "checkpoint step {step}: closure {:.3}  regions {:.3}  false ink {:.0}/MP  lost ink {}",
+                scores.closure(),
+                scores.region_recovery(),
+                scores.false_ink_per_megapixel(),
+                scores.lost_ink
+            );
+            last_log = Instant::now();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loss_falls_on_a_fixed_batch() {
+        let device = Device::flex().autodiff();
+        let config = GapNetConfig::new().with_widths([8, 8, 8]);
+        let mut model = config.init(&device);
+        let samples: Vec<Sample> = (0..2).map(|k| SampleSource::Procedural.sample(64, &mut sample_rng(1, 0, k))).collect();
+        let mut optimizer = AdamConfig::new().init();
+        let mut losses = Vec::new();
+        for _ in 0..30 {
+            let (input, target, weight) = batch_tensors(&samples, &device);
+            let loss = loss(model.forward(input), target, weight);
+            losses.push(loss.clone().into_scalar::<f32>() as f64);
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optimizer.step(1e-2, model, grads);
+        }
+        assert!(losses[29] < losses[0] * 0.8, "{losses:?}");
+    }
+}

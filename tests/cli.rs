@@ -1,0 +1,133 @@
+//! The `fill-line-gaps` command end to end: outputs, modes, options and bad input.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use image::{DynamicImage, GenericImageView};
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fill-line-gaps"))
+}
+
+fn write_png(path: &Path, image: &DynamicImage) {
+    std::fs::write(path, common::png_bytes(image)).unwrap();
+}
+
+#[test]
+fn closes_a_directory_of_frames_with_mark_and_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inputs, out) = (dir.path().join("cut"), dir.path().join("out"));
+    std::fs::create_dir(&inputs).unwrap();
+    let (grey, gaps) = common::gapped_shapes(8);
+    let grey = DynamicImage::ImageLuma8(grey);
+    write_png(&inputs.join("frame_001.png"), &grey);
+    grey.to_rgb8().save(inputs.join("frame_002.jpg")).unwrap();
+
+    let run = cli().arg(&inputs).arg("-o").arg(&out).args(["--mark", "--layer"]).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(report.lines().count(), 2, "one line per file: {report}");
+
+    let closed = image::open(out.join("frame_001.png")).unwrap();
+    assert_eq!(closed.color(), grey.color());
+    assert!(common::bridged(&closed, gaps[0], true) && common::bridged(&closed, gaps[1], false));
+    let from_jpeg = image::open(out.join("frame_002.png")).unwrap();
+    assert!(matches!(from_jpeg, DynamicImage::ImageRgb8(_)));
+
+    let marked = image::open(out.join("frame_001.mark.png")).unwrap().to_rgba8();
+    assert!(marked.pixels().any(|p| p.0 == [255, 0, 0, 255]));
+    let layer = image::open(out.join("frame_001.closures.png")).unwrap().to_rgba8();
+    let opaque = layer.pixels().filter(|p| p.0[3] == 255).count();
+    let transparent = layer.pixels().filter(|p| p.0[3] == 0).count();
+    assert!(opaque > 0 && opaque + transparent == layer.len() / 4);
+    // Everything opaque in the layer is new ink: paper in the input.
+    for (x, y, p) in layer.enumerate_pixels() {
+        if p.0[3] == 255 {
+            assert!(grey.get_pixel(x, y).0[0] >= 128);
+        }
+    }
+}
+
+#[test]
+fn bad_files_get_one_clear_line_and_do_not_stop_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = dir.path().join("good.png");
+    write_png(&good, &DynamicImage::ImageLuma8(common::gapped_shapes(4).0));
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, b"not an image at all").unwrap();
+    let truncated = dir.path().join("truncated.png");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let missing = dir.path().join("missing.png");
+    let huge = dir.path().join("huge.png");
+    std::fs::write(&huge, huge_header_png()).unwrap();
+
+    let run = cli().args([&good, &empty, &text, &truncated, &missing, &huge]).arg("-o").arg(&out).output().unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    for (file, reason) in [
+        (&empty, "empty"),
+        (&text, "not an image"),
+        (&truncated, "corrupt"),
+        (&missing, "No such file"),
+        (&huge, "100000×100000"),
+    ] {
+        let line = stderr.lines().find(|l| l.contains(&*file.display().to_string()));
+        let line = line.unwrap_or_else(|| panic!("no error line for {}: {stderr}", file.display()));
+        assert!(line.contains(reason), "{line}");
+    }
+    assert_eq!(stderr.lines().count(), 5, "{stderr}");
+    assert!(out.join("good.png").exists(), "the good file was not processed");
+}
+
+#[test]
+fn refuses_to_overwrite_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("frame.png");
+    write_png(&input, &DynamicImage::ImageLuma8(common::gapped_shapes(4).0));
+    let before = std::fs::read(&input).unwrap();
+    let run = cli().arg(&input).arg("-o").arg(dir.path()).output().unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("refusing to overwrite"));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn rejects_bad_options_and_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("frame.png");
+    write_png(&input, &DynamicImage::ImageLuma8(common::gapped_shapes(4).0));
+    let out = dir.path().join("out");
+    let run = cli().arg(&input).arg("-o").arg(&out).args(["--threshold", "1.5"]).output().unwrap();
+    assert!(!run.status.success());
+    let run = cli().arg(&input).arg("-o").arg(&out).args(["--tile-size", "16"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&run.stderr).contains("tile size 16 is too small"));
+    let weights = dir.path().join("broken.bpk");
+    let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/models/gapnet.bpk")).unwrap();
+    std::fs::write(&weights, &shipped[..shipped.len() - 100]).unwrap();
+    let run = cli().arg(&input).arg("-o").arg(&out).arg("--weights").arg(&weights).output().unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("broken.bpk") && stderr.contains("truncated"), "{stderr}");
+}
+
+/// A PNG whose header claims 100000×100000 pixels (with a valid CRC) and holds no pixel data.
+fn huge_header_png() -> Vec<u8> {
+    let mut bytes = common::png_bytes(&DynamicImage::new_luma8(1, 1));
+    bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let mut crc = !0u32;
+    for &byte in &bytes[12..29] {
+        crc ^= byte as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    bytes[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    bytes
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Prepares TRAINING drawings: 512x512 grey 8-bit PNG sheets (dark lines on white paper), each
+# with 6-12 stroke icons at random positions, 3-10x their 24 px design size, line widths of
+# about 1.5-12 px, some mirrored. Deterministic (fixed seed, pinned package versions).
+#
+# Usage: tests/eval/prepare_training.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/train/icons)
+#        FORCE=1 tests/eval/prepare_training.sh    rebuild even if OUT_DIR is already complete
+#
+# Sources (ONLY these are allowed for training):
+#   npm iconoir 7.12.1            icons/regular/*.svg (stroke icons; stroke-width is rewritten)
+#                                 License: MIT, "Copyright (c) 2021 Luca Burgio"
+#   npm @phosphor-icons/core 2.1.1  assets/{thin,light,regular,bold}/*.svg (strokes already
+#                                 outlined, so the weight picks the width; fill/duotone unused)
+#                                 License: MIT, "Copyright (c) 2023 Phosphor Icons"
+# Both LICENSE files are copied next to the sheets. Installed with npm into a temp dir only.
+# Held out, NEVER used here: Debian openclipart-svg, PyPI kanjivg, npm @tabler/icons,
+# npm lucide-static, and Debian tuxpaint-data (the dev eval set, see prepare.sh).
+#
+# Needs: npm, rsvg-convert (Debian librsvg2-bin, installed if missing and root), python3 + Pillow.
+set -euo pipefail
+SECONDS=0
+
+OUT="${1:-$HOME/.cache/fill-line-gaps/train/icons}"
+SHEETS="${SHEETS:-300}"
+SEED=20240611
+ICONOIR_VER=7.12.1
+PHOSPHOR_VER=2.1.1
+VERSION="icon-sheets v1 seed=$SEED n=$SHEETS iconoir@$ICONOIR_VER phosphor-core@$PHOSPHOR_VER"
+STAMP="$OUT/.complete"
+
+if [[ "${FORCE:-0}" != 1 && -f "$STAMP" && -f "$OUT/MANIFEST.tsv" \
+      && "$(head -n1 "$STAMP")" == "$VERSION" ]]; then
+  n=0; ok=1
+  while IFS=$'\t' read -r name _; do
+    [[ "$name" == file || -z "$name" ]] && continue
+    if [[ -f "$OUT/$name" ]]; then n=$((n + 1)); else ok=0; fi
+  done < "$OUT/MANIFEST.tsv"
+  if [[ $ok == 1 && $n -gt 0 ]]; then
+    echo "training sheets already prepared: $n sheets in $OUT (FORCE=1 to rebuild)"
+    exit 0
+  fi
+fi
+
+SUDO=""; [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && SUDO="sudo"
+apt_install() {
+  $SUDO apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
+}
+command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
+command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
+PY=""
+for p in python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null && "$p" -c 'import PIL' 2>/dev/null; then PY="$p"; break; fi
+done
+if [[ -z "$PY" ]]; then
+  if python3 -m pip install -q pillow 2>/dev/null && python3 -c 'import PIL'; then PY=python3
+  else apt_install python3-pil; PY=/usr/bin/python3; fi
+fi
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+  --prefix "$WORK/npm" "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER" >/dev/null
+NM="$WORK/npm/node_modules"
+STAGE="$WORK/stage"
+mkdir -p "$STAGE"
+
+"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
+import io, math, os, random, re, subprocess, sys
+from PIL import Image, ImageChops, ImageOps
+
+nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+W = 512                                   # sheet size
+GAP = 6                                   # min px between icons' ink boxes
+
+def listdir(d):
+    return sorted(f for f in os.listdir(d) if f.endswith(".svg"))
+
+iconoir_dir = os.path.join(nm, "iconoir", "icons", "regular")
+iconoir = listdir(iconoir_dir)
+PH_WEIGHTS = {"thin": 8, "light": 12, "regular": 16, "bold": 24}   # stroke width, 256 units
+ph_dir = os.path.join(nm, "@phosphor-icons", "core", "assets")
+phosphor = {w: listdir(os.path.join(ph_dir, w)) for w in PH_WEIGHTS}
+assert len(iconoir) > 1000 and all(len(v) > 1000 for v in phosphor.values())
+
+def render(svg_bytes, size):
+    png = subprocess.run(["rsvg-convert", "-w", str(size), "-h", str(size)],
+                         input=svg_bytes, stdout=subprocess.PIPE, check=True).stdout
+    im = Image.open(io.BytesIO(png)).convert("RGBA")
+    im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
+    r, g, b = im.convert("RGB").split()
+    return ImageChops.darker(ImageChops.darker(r, g), b)      # darkness = min channel
+
+def pick_icon(rng):
+    """A random icon: (label, size px, build) where build(size) -> (svg, stroke px)."""
+    if rng.random() < 0.5:
+        name = rng.choice(iconoir)
+        size = round(24 * math.exp(rng.uniform(math.log(3), math.log(10))))
+        target = math.exp(rng.uniform(math.log(1.5), math.log(12)))   # stroke px
+        svg = open(os.path.join(iconoir_dir, name), "rb").read().decode()
+        def build(s):
+            units = min(max(target * 24 / s, 0.3), 3.0)   # in the 24-unit grid (was 1.5)
+            k = units / 1.5
+            out = re.sub(r'stroke-width="([0-9.]+)"',
+                         lambda m: f'stroke-width="{float(m.group(1)) * k:.3f}"', svg)
+            return out.encode(), units * s / 24
+        return f"iconoir/{name[:-4]}", size, build
+    weight = rng.choice(sorted(PH_WEIGHTS))
+    w = PH_WEIGHTS[weight]
+    lo, hi = max(72, 1.5 * 256 / w), min(240, 12 * 256 / w)
+    size = round(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+    name = rng.choice(phosphor[weight])
+    svg = open(os.path.join(ph_dir, weight, name), "rb").read()
+    return f"phosphor/{weight}/{name[:-4]}", size, lambda s: (svg, w * s / 256)
+
+def overlaps(a, b):
+    return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
+
+rng = random.Random(seed)
+rows = []
+for i in range(n_sheets):
+    sheet = Image.new("L", (W, W), 255)
+    boxes, placed = [], []
+    want = rng.randint(6, 12)
+    attempts = 0
+    while len(placed) < want and attempts < want * 4:
+        attempts += 1
+        label, size, build = pick_icon(rng)
+        flip = rng.random() < 0.3
+        for shrink in range(4):                  # shrink the icon if the sheet is crowded
+            s = max(48, round(size * 0.8 ** shrink))
+            svg, st = build(s)
+            if st < 1.2:
+                break
+            im = render(svg, s)
+            if flip:
+                im = ImageOps.mirror(im)
+            bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
+            if bb is None:
+                break
+            im = im.crop(bb)
+            iw, ih = im.size
+            if iw > W - 8 or ih > W - 8:
+                continue
+            ok = False
+            for _ in range(60):
+                x, y = rng.randint(4, W - 4 - iw), rng.randint(4, W - 4 - ih)
+                box = (x, y, x + iw, y + ih)
+                if not any(overlaps(box, b) for b in boxes):
+                    ok = True
+                    break
+            if ok:
+                region = sheet.crop(box)
+                sheet.paste(ImageChops.darker(region, im), box[:2])
+                boxes.append(box)
+                placed.append(f"{label}@{s}px,w{st:.1f}{',flip' if flip else ''},{x},{y}")
+                break
+    name = f"sheet_{i:04d}.png"
+    sheet.save(os.path.join(stage, name))
+    rows.append((name, str(len(placed)), " ".join(placed)))
+    if (i + 1) % 50 == 0:
+        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+
+with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
+    fh.write("file\ticons\ticon@size,stroke px[,flip],x,y ...\n")
+    for r in rows:
+        fh.write("\t".join(r) + "\n")
+counts = [int(r[1]) for r in rows]
+print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
+      file=sys.stderr)
+PYEOF
+
+cp "$NM/iconoir/LICENSE" "$STAGE/LICENSE.iconoir"
+cp "$NM/@phosphor-icons/core/LICENSE" "$STAGE/LICENSE.phosphor-icons-core"
+
+# Install: drop only the files a previous run listed, then move the new ones in.
+mkdir -p "$OUT"
+rm -f "$STAMP"
+if [[ -f "$OUT/MANIFEST.tsv" ]]; then
+  while IFS=$'\t' read -r name _; do
+    [[ "$name" == file || -z "$name" || "$name" == */* ]] && continue
+    rm -f "$OUT/$name"
+  done < "$OUT/MANIFEST.tsv"
+fi
+mv -f "$STAGE"/* "$OUT"/
+N="$(($(wc -l < "$OUT/MANIFEST.tsv") - 1))"
+printf '%s\n%s sheets\n' "$VERSION" "$N" > "$STAMP"
+echo "wrote $N training sheets to $OUT in ${SECONDS}s"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The browser app's end-to-end tests in headless Debian Chromium (playwright-core): installs
+# what is missing (www/tools.sh, chromium, playwright-core), builds the release app into
+# dist/, serves it on 127.0.0.1 and runs tests/web/e2e.mjs on the CPU fallback and, where
+# Chromium offers an adapter, on WebGPU.
+#   tests/web/run.sh            the tests
+#   tests/web/run.sh cpu        the CPU fallback only
+#   tests/web/run.sh bench [N]  the benchmark instead: seconds per 1920×1080 frame
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=../../www/tools.sh
+source www/tools.sh
+flg_tools
+flg_chromium
+flg_need_node
+if ! cmp -s tests/web/package-lock.json tests/web/node_modules/.package-lock.json; then
+    (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+trunk build --release
+if [ "${1:-}" = bench ]; then
+    exec node tests/web/bench.mjs "${2:-3}"
+fi
+exec node tests/web/e2e.mjs "$@"
