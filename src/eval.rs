@@ -116,7 +116,7 @@ pub fn run_method(method: &Method, drawing: &EvalDrawing, closer: &GapCloser) ->
                 .args(["-channels", "0", "-lt", "128", "-close_binary"])
                 .arg(args)
                 .args(["-mul", "255", "-o"])
-                .arg(format!("{},uchar", output.display()))
+                .arg(&output)
                 .status()
                 .map_err(|e| format!("cannot run gmic ({e}); install Debian's gmic"))?;
             if !status.success() {
