@@ -38,5 +38,6 @@ awk -v open="$open" -v body="$body" '
 hash="$(sha256sum "$body" | cut -c1-16)"
 name="loader-$hash.js"
 cp "$body" "$TRUNK_STAGING_DIR/$name"
+chmod 644 "$TRUNK_STAGING_DIR/$name"
 tag="<script type=\"module\" src=\"$base$name\"></script>"
 awk -v tag="$tag" '{ i = index($0, "@@LOADER@@"); if (i) $0 = substr($0, 1, i - 1) tag substr($0, i + 10); print }' "$rest" > "$html"

@@ -19,10 +19,7 @@ pub fn stem(name: &str) -> String {
         Some(dot) if dot > 0 => &base[..dot],
         _ => base,
     };
-    let clean: String = stem
-        .chars()
-        .map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c })
-        .collect();
+    let clean: String = stem.chars().map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c }).collect();
     let clean = clean.trim();
     if clean.is_empty() { "drawing".into() } else { clean.into() }
 }
@@ -59,10 +56,7 @@ pub fn unique_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
 /// Per file of a batch, its (closed drawing, closures layer) names inside the ZIP, with stems
 /// made unique.
 pub fn batch_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
-    unique_stems(names)
-        .into_iter()
-        .map(|stem| (format!("{stem}.closed.png"), format!("{stem}.closures.png")))
-        .collect()
+    unique_stems(names).into_iter().map(|stem| (format!("{stem}.closed.png"), format!("{stem}.closures.png"))).collect()
 }
 
 /// A ZIP of the given files in order. PNGs are deflate-compressed already, so entries are

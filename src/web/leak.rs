@@ -112,9 +112,8 @@ mod tests {
         let after = leak_view(&square(false), 30, 30);
         assert_eq!(before.closed_regions, 0);
         assert_eq!(after.closed_regions, 1);
-        let pixel = |view: &LeakView, x: usize, y: usize| -> [u8; 4] {
-            view.rgba[(y * 30 + x) * 4..][..4].try_into().unwrap()
-        };
+        let pixel =
+            |view: &LeakView, x: usize, y: usize| -> [u8; 4] { view.rgba[(y * 30 + x) * 4..][..4].try_into().unwrap() };
         assert_eq!(pixel(&before, 15, 15), OPEN_PAPER, "a leaking inside is open paper");
         assert_eq!(pixel(&after, 0, 0), OPEN_PAPER);
         assert_eq!(pixel(&after, 5, 5), INK);

@@ -177,10 +177,7 @@ impl Queue {
 
     /// Files not yet through the model (waiting or running), for the overall progress.
     pub fn pending(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|item| matches!(item.status, Status::Queued | Status::Running { .. }))
-            .count()
+        self.items.iter().filter(|item| matches!(item.status, Status::Queued | Status::Running { .. })).count()
     }
 }
 

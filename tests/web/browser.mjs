@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const DIST = path.join(ROOT, 'dist');
+export const DIST = process.env.FLG_DIST ?? path.join(ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
@@ -43,7 +43,7 @@ export async function launch({ webgpu }) {
  * Resolves once the app has rendered and its WebGPU probe has answered.
  */
 export async function openApp(browser, server, { initScript } = {}) {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ acceptDownloads: true, hasTouch: true, viewport: { width: 1280, height: 800 } });
     if (initScript) await context.addInitScript(initScript);
     const page = await context.newPage();
     const log = { requests: [], problems: [], console: [], loaded: false };
@@ -107,4 +107,17 @@ export function runTimes(log) {
         .map((line) => line.match(/fill-line-gaps: (\d+)×(\d+) on (.+) in ([\d.]+) s/))
         .filter(Boolean)
         .map((m) => ({ width: +m[1], height: +m[2], backend: m[3], seconds: +m[4] }));
+}
+
+/** A touch gesture through the DevTools protocol: `frames` is a list of touch-point lists. */
+export async function touch(page, frames) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+        for (const [i, points] of frames.entries()) {
+            const type = i === 0 ? 'touchStart' : i === frames.length - 1 && points.length === 0 ? 'touchEnd' : 'touchMove';
+            await cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+        }
+    } finally {
+        await cdp.detach();
+    }
 }

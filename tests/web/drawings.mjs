@@ -27,7 +27,15 @@ export function gappedRectangle() {
             }
         }
     });
-    return { name: 'gapped-rectangle.png', width, height, pixels, gap, inside: { x: 128, y: 96 }, png: encodePng(width, height, 1, pixels) };
+    return { name: 'gapped-rectangle.png', width, height, channels: 1, pixels, gap, inside: { x: 128, y: 96 }, png: encodePng(width, height, 1, pixels) };
+}
+
+/** The same rectangle as a transparent line layer: RGBA, ink opaque black, paper transparent. */
+export function gappedLayer() {
+    const grey = gappedRectangle();
+    const pixels = new Uint8Array(grey.width * grey.height * 4);
+    grey.pixels.forEach((v, i) => pixels.set([0, 0, 0, 255 - v], i * 4));
+    return { ...grey, name: 'gapped-layer.png', channels: 4, pixels, png: encodePng(grey.width, grey.height, 4, pixels) };
 }
 
 /** A small deterministic random generator (mulberry32). */

@@ -3,12 +3,13 @@
 //   node tests/web/e2e.mjs            both
 //   node tests/web/e2e.mjs cpu        only the CPU fallback
 import assert from 'node:assert/strict';
-import { backendState, download, dropFiles, item, launch, openApp, serveDist } from './browser.mjs';
-import { gappedRectangle, leaks, lineArtFrame } from './drawings.mjs';
+import { backendState, download, dropFiles, item, launch, openApp, serveDist, touch } from './browser.mjs';
+import { gappedLayer, gappedRectangle, leaks, lineArtFrame } from './drawings.mjs';
 import { darkness, decodePng, encodePng } from './png.mjs';
 
 const only = process.argv[2];
 const drawing = gappedRectangle();
+const layerDrawing = gappedLayer();
 const big = lineArtFrame();
 let failures = 0;
 
@@ -32,7 +33,7 @@ async function settles(read, ok, what, timeout = 3000) {
     const until = Date.now() + timeout;
     let value;
     while (!ok((value = await read()))) {
-        if (Date.now() > until) assert.fail(`${what} (got ${value})`);
+        if (Date.now() > until) assert.fail(`${what} (got ${String(value).slice(0, 60)})`);
         await new Promise((r) => setTimeout(r, 50));
     }
     return value;
@@ -57,26 +58,31 @@ function zipNames(bytes) {
     return names;
 }
 
-function checkClosed(file) {
-    assert.equal(file.name, 'gapped-rectangle.closed.png');
+/** The downloaded closed drawing: same size and mode, gap closed, original ink unchanged. */
+function checkClosed(file, input = drawing) {
+    const stem = input.name.replace(/\.png$/, '');
+    assert.equal(file.name, `${stem}.closed.png`);
     const out = decodePng(file.bytes);
-    assert.deepEqual([out.width, out.height, out.channels, out.bitDepth], [drawing.width, drawing.height, 1, 8], 'same size and colour mode as the input');
-    const before = drawing.pixels;
+    const { width, height, channels } = input;
+    assert.deepEqual([out.width, out.height, out.channels, out.bitDepth], [width, height, channels, 8], 'same size and colour mode as the input');
+    const inputDark = darkness(input);
     const changed = [];
-    for (let i = 0; i < before.length; i++) {
-        if (before[i] <= 127) assert.equal(out.pixels[i], before[i], `original ink changed at ${i % drawing.width},${Math.floor(i / drawing.width)}`);
-        if (out.pixels[i] !== before[i]) changed.push(i);
+    for (let i = 0; i < width * height; i++) {
+        const [a, b] = [input.pixels.subarray(i * channels, (i + 1) * channels), out.pixels.subarray(i * channels, (i + 1) * channels)];
+        const same = a.every((v, c) => v === b[c]);
+        if (inputDark[i] >= 128) assert.ok(same, `original ink changed at ${i % width},${Math.floor(i / width)}`);
+        if (!same) changed.push(i);
     }
-    assert.ok(leaks(darkness({ ...drawing, channels: 1 }), drawing.width, drawing.height, drawing.inside), 'the input leaks');
-    assert.ok(!leaks(darkness(out), drawing.width, drawing.height, drawing.inside), 'the gap is closed: bucket fill stays inside');
-    const { gap } = drawing;
+    assert.ok(leaks(inputDark, width, height, input.inside), 'the input leaks');
+    assert.ok(!leaks(darkness(out), width, height, input.inside), 'the gap is closed: bucket fill stays inside');
+    const { gap } = input;
     const far = changed.filter((i) => {
-        const x = i % drawing.width, y = Math.floor(i / drawing.width);
+        const x = i % width, y = Math.floor(i / width);
         return x < gap.x0 - 4 || x > gap.x1 + 4 || y < gap.y0 - 4 || y > gap.y1 + 4;
     });
     // Stray ink is the model's quality (scored by the engine's own evaluation), not the app's:
     // report it without failing.
-    if (far.length) step(`note: the model added ${far.length} pixels away from the gap (e.g. ${far.slice(0, 3).map((i) => `${i % drawing.width},${Math.floor(i / drawing.width)}`).join(' ')})`);
+    if (far.length) step(`note: the model added ${far.length} pixels away from the gap (e.g. ${far.slice(0, 3).map((i) => `${i % width},${Math.floor(i / width)}`).join(' ')})`);
     return changed;
 }
 
@@ -89,7 +95,12 @@ async function scenario(browser, server, mode) {
             if (state.gpuEnabled) await page.check('#backend-cpu');
             assert.equal((await backendState(page)).backend, 'Cpu');
         } else {
-            assert.equal(state.backend, 'WebGpu', 'WebGPU is chosen when an adapter is there');
+            // A real GPU is chosen by itself; a software adapter is offered but not chosen.
+            const software = /slower than the CPU/.test(state.gpu);
+            assert.equal(state.backend, software ? 'Cpu' : 'WebGpu');
+            assert.ok(state.gpuEnabled, 'WebGPU can be picked');
+            await page.check('#backend-gpu');
+            assert.equal((await backendState(page)).backend, 'WebGpu');
         }
 
         step('drop a drawing with a 6 px gap and wait for the result');
@@ -126,6 +137,42 @@ async function scenario(browser, server, mode) {
         await page.mouse.move(viewer.x + viewer.width * 0.75, viewer.y + viewer.height / 2, { steps: 5 });
         await page.mouse.up();
         assert.ok(Math.abs((await splitValue(page)) - 75) <= 1, `mouse drag moved the split to ${await splitValue(page)}`);
+        const grip = await page.locator('#split').boundingBox();
+        const [gx, gy] = [grip.x + grip.width / 2, grip.y + grip.height / 2];
+        const slide = [0.6, 0.45, 0.3].map((f) => [[viewer.x + viewer.width * f, gy]]);
+        await touch(page, [[[gx, gy]], ...slide, []]);
+        assert.ok(Math.abs((await splitValue(page)) - 30) <= 1, `touch drag moved the split to ${await splitValue(page)}`);
+
+        step('pinch to zoom, drag to pan');
+        const picture = () => page.evaluate(() => document.querySelector('#view').toDataURL());
+        const fitted = await picture();
+        // Centre the gesture on the top stroke, left of the gap (image pixel 90, 41).
+        const fit = Math.min(viewer.width / drawing.width, viewer.height / drawing.height);
+        const cx = viewer.x + (viewer.width - drawing.width * fit) / 2 + 90 * fit;
+        const cy = viewer.y + (viewer.height - drawing.height * fit) / 2 + 41 * fit;
+        await touch(page, [[[cx - 20, cy], [cx + 20, cy]], [[cx - 60, cy], [cx + 60, cy]], [[cx - 120, cy], [cx + 120, cy]], []]);
+        const pinched = await settles(picture, (p) => p !== fitted, 'pinching changes the view');
+        await page.mouse.move(cx, cy);
+        await page.mouse.down();
+        await page.mouse.move(cx + 80, cy + 40, { steps: 4 });
+        await page.mouse.up();
+        await settles(picture, (p) => p !== pinched, 'dragging pans the view');
+        await page.click('#zoom-fit');
+        await settles(picture, (p) => p === fitted, 'Fit restores the view');
+        await page.mouse.move(cx, cy);
+        await page.mouse.wheel(0, -400);
+        const wheeled = await settles(picture, (p) => p !== fitted, 'the wheel zooms');
+        // Zoomed in, pixels are sharp squares: no grey between the black ink and white paper.
+        const blurred = await page.evaluate(() => {
+            const canvas = document.querySelector('#view');
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let greys = 0;
+            for (let i = 0; i < data.length; i += 4) if (data[i] === data[i + 1] && data[i] === data[i + 2] && data[i] > 0 && data[i] < 255) greys++;
+            return greys;
+        });
+        assert.equal(blurred, 0, 'nearest-neighbour drawing when zoomed in');
+        assert.notEqual(wheeled, fitted);
+        await page.click('#zoom-fit');
 
         step('toggle the red marking');
         await page.focus('#split');
@@ -146,11 +193,17 @@ async function scenario(browser, server, mode) {
 
         step('sensitivity re-composites without re-running the model');
         const requestsBefore = log.requests.length;
+        const addedNow = async () => Number((await page.textContent('#stats')).match(/(\d+) pixels added/)[1]);
         await page.locator('#sensitivity').fill('1');
-        const fewer = Number((await page.textContent('#stats')).match(/(\d+) pixels added/)[1]);
-        assert.ok(fewer <= added, `lowest sensitivity adds ${fewer} ≤ ${added}`);
+        await settles(() => page.textContent('#sensitivity-value'), (v) => v === '0.99', 'threshold shown');
+        const fewer = await settles(addedNow, (n) => n < added, 'the lowest sensitivity adds fewer pixels', 1500).catch(() => added);
+        await page.locator('#sensitivity').fill('99');
+        await settles(() => page.textContent('#sensitivity-value'), (v) => v === '0.01', 'threshold shown');
+        const more = await settles(addedNow, (n) => n > added, 'the highest sensitivity adds more pixels', 1500).catch(() => added);
+        assert.ok(fewer < added || more > added, `the sensitivity changes the closure (${fewer} / ${added} / ${more} pixels)`);
+        step(`${fewer} / ${added} / ${more} pixels added at sensitivity 1 / 50 / 99`);
         await page.locator('#sensitivity').fill('50');
-        assert.equal(Number((await page.textContent('#stats')).match(/(\d+) pixels added/)[1]), added);
+        await settles(addedNow, (n) => n === added, `back to ${added} pixels at the default (had ${fewer})`);
         assert.equal(log.requests.length, requestsBefore);
 
         step('leak check: closed regions before and after');
@@ -175,6 +228,15 @@ async function scenario(browser, server, mode) {
         assert.match(await page.textContent(item('empty.png', 'rejected')), /empty/);
         assert.ok(await page.$(item(drawing.name, 'done')), 'the good file is still there');
         checkClosed(await download(page, '#download-png'));
+
+        step('a transparent line layer (RGBA) is closed and stays RGBA');
+        await dropFiles(page, [{ name: layerDrawing.name, type: 'image/png', bytes: layerDrawing.png }]);
+        await page.waitForSelector(item(layerDrawing.name, 'done'), { timeout: 120_000 });
+        await page.click(item(layerDrawing.name));
+        await page.waitForFunction(() => !document.querySelector('#download-png').disabled);
+        checkClosed(await download(page, '#download-png'), layerDrawing);
+        await page.click(`${item(layerDrawing.name)} .remove`);
+        await page.click(item(drawing.name));
 
         step('paste a second copy, then export the batch as a ZIP');
         await dropFiles(page, [{ name: drawing.name, type: 'image/png', bytes: drawing.png }], 'paste');
@@ -226,6 +288,7 @@ async function gpuLoss(browser, server) {
     const { context, page, log } = await openApp(browser, server, { initScript });
     try {
         step('lose the GPU device in the middle of a run');
+        await page.check('#backend-gpu');
         await dropFiles(page, [{ name: big.name, type: 'image/png', bytes: big.png }]);
         await page.waitForFunction(() => {
             const bar = document.querySelector('#run-progress');
@@ -269,7 +332,7 @@ try {
             const probe = await openApp(browser, server);
             const state = await backendState(probe.page);
             await probe.context.close();
-            if (state.backend !== 'WebGpu') {
+            if (!state.gpuEnabled) {
                 console.log(`skip WebGPU: this Chromium offers no adapter (${state.gpu})`);
             } else {
                 await run(`WebGPU (${state.gpu})`, () => scenario(browser, server, 'webgpu'));

@@ -5,7 +5,7 @@
 # Chromium offers an adapter, on WebGPU.
 #   tests/web/run.sh            the tests
 #   tests/web/run.sh cpu        the CPU fallback only
-#   tests/web/run.sh bench [N]  the benchmark instead: seconds per 1920×1080 frame
+#   tests/web/run.sh bench [N] [cpu|webgpu]   the benchmark instead: seconds per 1920×1080 frame
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../../www/tools.sh
@@ -18,6 +18,6 @@ if ! cmp -s tests/web/package-lock.json tests/web/node_modules/.package-lock.jso
 fi
 trunk build --release
 if [ "${1:-}" = bench ]; then
-    exec node tests/web/bench.mjs "${2:-3}"
+    exec node tests/web/bench.mjs "${2:-3}" "${3:-}"
 fi
 exec node tests/web/e2e.mjs "$@"

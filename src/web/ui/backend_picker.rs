@@ -8,17 +8,24 @@ use super::state::{GpuStatus, Ui};
 
 #[component]
 pub fn BackendPicker(ui: Ui) -> impl IntoView {
-    let gpu_usable = move || matches!(ui.gpu.get(), GpuStatus::Ready(_));
+    let gpu_usable = move || matches!(ui.gpu.get(), GpuStatus::Ready { .. });
     let chosen = move || {
         ui.gpu.track();
         ui.backend.track();
         ui.effective_backend()
     };
+    // A short note beside the switch; the full reason in its tooltip.
     let gpu_note = move || match ui.gpu.get() {
-        GpuStatus::Probing => "looking for a GPU…".to_string(),
-        GpuStatus::Ready(name) => name,
-        GpuStatus::Unavailable(reason) => format!("unavailable: {reason}"),
-        GpuStatus::Lost(reason) => format!("lost: {reason}"),
+        GpuStatus::Probing => ("looking for a GPU…".to_string(), String::new()),
+        GpuStatus::Ready { name, fallback: false } => (name.clone(), name),
+        GpuStatus::Ready { name, fallback: true } => (
+            format!("{name}: slower than the CPU path here"),
+            format!(
+                "WebGPU offers only a software adapter ({name}); the CPU path is faster, so it is used unless you pick WebGPU"
+            ),
+        ),
+        GpuStatus::Unavailable(reason) => ("no WebGPU here".to_string(), reason),
+        GpuStatus::Lost(reason) => ("WebGPU was lost".to_string(), reason),
     };
     let active = move || {
         let backend = ui.active.get().unwrap_or_else(chosen);
@@ -28,7 +35,7 @@ pub fn BackendPicker(ui: Ui) -> impl IntoView {
     view! {
         <fieldset class="backend">
             <legend>"Compute"</legend>
-            <label title=gpu_note>
+            <label title=move || gpu_note().1>
                 <input
                     type="radio"
                     name="backend"
@@ -52,7 +59,7 @@ pub fn BackendPicker(ui: Ui) -> impl IntoView {
             <span class="active-backend" id="active-backend" data-backend=move || format!("{:?}", chosen())>
                 {active}
             </span>
-            <span class="gpu-note" id="gpu-note">{gpu_note}</span>
+            <span class="gpu-note" id="gpu-note" title=move || gpu_note().1>{move || gpu_note().0}</span>
         </fieldset>
     }
 }

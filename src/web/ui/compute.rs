@@ -6,6 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use burn::prelude::Device;
+use burn::tensor::wgpu::wgpu;
 use leptos::prelude::*;
 
 use fill_line_gaps::engine::infer::stitch_batch;
@@ -33,16 +34,19 @@ pub async fn probe_gpu(ui: Ui) {
                 Ok(closer) => {
                     with_store(|s| s.gpu = Some(Rc::new(closer)));
                     let info = setup.adapter.get_info();
-                    let name = [info.name, info.driver_info, format!("{:?}", info.device_type)]
-                        .into_iter()
-                        .find(|s| !s.trim().is_empty())
-                        .unwrap_or_default();
-                    GpuStatus::Ready(name)
+                    let fallback = info.device_type == wgpu::DeviceType::Cpu;
+                    let name = match info.name.trim() {
+                        "" if fallback => "software adapter".to_string(),
+                        "" => "GPU".to_string(),
+                        name => name.to_string(),
+                    };
+                    GpuStatus::Ready { name, fallback }
                 }
             },
         }
     };
-    if !matches!(status, GpuStatus::Ready(_)) {
+    // A software adapter is slower than the WebAssembly CPU path: offer it, do not pick it.
+    if !matches!(status, GpuStatus::Ready { fallback: false, .. }) {
         ui.backend.set(Backend::Cpu);
     }
     ui.gpu.set(status);
@@ -54,7 +58,8 @@ fn closer(backend: Backend) -> Result<Rc<GapCloser>, String> {
         Backend::WebGpu => s.gpu.clone().ok_or_else(|| "WebGPU is not available".to_string()),
         Backend::Cpu => {
             if s.cpu.is_none() {
-                let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).map_err(|e| e.to_string())?;
+                let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex())
+                    .map_err(|e| e.to_string())?;
                 s.cpu = Some(Rc::new(closer));
             }
             Ok(s.cpu.clone().expect("just loaded"))
@@ -123,7 +128,14 @@ pub async fn infer(
     }
     let seconds = (js::now_ms() - started) / 1000.0;
     web_sys::console::info_1(
-        &format!("fill-line-gaps: {}×{} on {} in {seconds:.2} s ({} tiles)", grid.width, grid.height, backend.label(), grid.len()).into(),
+        &format!(
+            "fill-line-gaps: {}×{} on {} in {seconds:.2} s ({} tiles)",
+            grid.width,
+            grid.height,
+            backend.label(),
+            grid.len()
+        )
+        .into(),
     );
     Ok(ProbabilityMap { width: grid.width, height: grid.height, values })
 }

@@ -35,7 +35,7 @@ pub fn Controls(ui: Ui) -> impl IntoView {
                     on:input=move |e| {
                         if let Ok(value) = event_target_value(&e).parse() {
                             ui.sensitivity.set(value);
-                            work::refresh(ui);
+                            work::schedule_refresh(ui);
                         }
                     }
                 />

@@ -4,7 +4,9 @@ use js_sys::{Array, Promise, Reflect, Uint8Array};
 use leptos::prelude::{document, window};
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, File, HtmlAnchorElement, HtmlCanvasElement, ImageData, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, CanvasRenderingContext2d, File, HtmlAnchorElement, HtmlCanvasElement, ImageData, Url,
+};
 
 /// Waits `ms` milliseconds on the event loop (0: lets the page paint and handle input).
 pub async fn sleep(ms: i32) {
@@ -37,7 +39,8 @@ pub async fn read_file(file: &File) -> Result<Vec<u8>, String> {
 
 /// Whether the browser exposes WebGPU at all (`navigator.gpu`).
 pub fn has_webgpu() -> bool {
-    Reflect::get(&window().navigator(), &JsValue::from_str("gpu")).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+    Reflect::get(&window().navigator(), &JsValue::from_str("gpu"))
+        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
 pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -54,7 +57,8 @@ pub fn canvas_from_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Html
     canvas.set_width(width as u32);
     canvas.set_height(height as u32);
     let context = context_2d(&canvas).ok_or("no 2D canvas context")?;
-    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width as u32, height as u32).map_err(|e| message(&e))?;
+    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width as u32, height as u32)
+        .map_err(|e| message(&e))?;
     context.put_image_data(&data, 0.0, 0.0).map_err(|e| message(&e))?;
     Ok(canvas)
 }
@@ -71,11 +75,8 @@ pub fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
 /// Saves bytes as a file through the browser's download (no network involved).
 pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
     let url = object_url(bytes, mime)?;
-    let anchor: HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(|e| message(&e))?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
+    let anchor: HtmlAnchorElement =
+        document().create_element("a").map_err(|e| message(&e))?.dyn_into().map_err(|_| "not an anchor".to_string())?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
@@ -94,7 +95,9 @@ pub fn show_crash(text: &str) {
     if let (Ok(banner), Some(body)) = (document.create_element("div"), document.body()) {
         banner.set_class_name("crash");
         banner.set_attribute("role", "alert").ok();
-        banner.set_text_content(Some(&format!("The app stopped after an internal error; reload the page to go on. ({text})")));
+        banner.set_text_content(Some(&format!(
+            "The app stopped after an internal error; reload the page to go on. ({text})"
+        )));
         let _ = body.prepend_with_node_1(&banner);
     }
 }

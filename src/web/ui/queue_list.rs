@@ -55,7 +55,10 @@ fn QueueRow(ui: Ui, item: Item) -> impl IntoView {
             }
         >
             <div class="thumb">
-                {thumbnail.map(|src| view! { <img src=src alt="" /> })}
+                {match thumbnail {
+                    Some(src) => view! { <img src=src alt="" /> }.into_any(),
+                    None => view! { <span class="no-thumb" aria-hidden="true">{if rejected { "!" } else { "" }}</span> }.into_any(),
+                }}
             </div>
             <div class="info">
                 <span class="name" title=item.name.clone()>{item.name.clone()}</span>

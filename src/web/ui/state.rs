@@ -18,8 +18,9 @@ use fill_line_gaps::web::viewport::Viewport;
 pub enum GpuStatus {
     /// Asking the browser for an adapter.
     Probing,
-    /// Ready, with the adapter's name.
-    Ready(String),
+    /// Ready, with the adapter's name; `fallback` for a software adapter (such as SwiftShader),
+    /// which is slower than the WebAssembly CPU path, so it is offered but not chosen.
+    Ready { name: String, fallback: bool },
     /// No WebGPU here, with the reason.
     Unavailable(String),
     /// Lost while running; the CPU took over.
@@ -91,7 +92,7 @@ impl Ui {
 
     /// The backend the next run uses.
     pub fn effective_backend(&self) -> Backend {
-        let gpu_ready = matches!(self.gpu.get_untracked(), GpuStatus::Ready(_));
+        let gpu_ready = matches!(self.gpu.get_untracked(), GpuStatus::Ready { .. });
         match self.backend.get_untracked() {
             Backend::WebGpu if gpu_ready => Backend::WebGpu,
             _ => Backend::Cpu,

@@ -139,13 +139,22 @@ pub fn Viewer(ui: Ui) -> impl IntoView {
             None => "…".into(),
         };
         let (before, after) = match (leak, shown.leak) {
-            (true, Some((before, after))) => (format!("Before: {}", count(Some(before))), format!("After: {}", count(after))),
+            (true, Some((before, after))) => {
+                (format!("Before: {}", count(Some(before))), format!("After: {}", count(after)))
+            }
             _ => ("Before".to_string(), "After".to_string()),
         };
         Some((before, after))
     };
     view! {
-        <div class="viewer" node_ref=frame tabindex="0" aria-label="Drawing view: + and − zoom, arrows pan, 0 fits" on:keydown=on_key>
+        <div
+            class="viewer"
+            node_ref=frame
+            tabindex="0"
+            aria-label="Drawing view: + and − zoom, arrows pan, 0 fits"
+            on:keydown=on_key
+            on:wheel=on_wheel
+        >
             <canvas
                 id="view"
                 node_ref=canvas
@@ -153,7 +162,6 @@ pub fn Viewer(ui: Ui) -> impl IntoView {
                 on:pointermove=on_move
                 on:pointerup=on_up
                 on:pointercancel=on_up
-                on:wheel=on_wheel
                 on:dblclick=move |e| {
                     let at = (e.offset_x() as f64, e.offset_y() as f64);
                     change(&|v, i, s| v.zoom_at(2.0, at.0, at.1, i, s));
@@ -242,7 +250,15 @@ fn paint_empty(canvas: &HtmlCanvasElement, view: (f64, f64)) {
     prepare(canvas, view);
 }
 
-fn paint(canvas: &HtmlCanvasElement, view: (f64, f64), viewport: &Viewport, split: f64, marking: bool, mode: ViewMode, size: (usize, usize)) {
+fn paint(
+    canvas: &HtmlCanvasElement,
+    view: (f64, f64),
+    viewport: &Viewport,
+    split: f64,
+    marking: bool,
+    mode: ViewMode,
+    size: (usize, usize),
+) {
     let Some(context) = prepare(canvas, view) else { return };
     context.set_image_smoothing_enabled(!viewport.pixelated());
     let (x, y) = (viewport.offset_x, viewport.offset_y);
@@ -250,7 +266,9 @@ fn paint(canvas: &HtmlCanvasElement, view: (f64, f64), viewport: &Viewport, spli
     with_store(|s| {
         let Some(current) = &s.current else { return };
         let (before, after, marks) = match mode {
-            ViewMode::Drawing => (Some(&current.before), current.after.as_ref(), current.marks.as_ref().filter(|_| marking)),
+            ViewMode::Drawing => {
+                (Some(&current.before), current.after.as_ref(), current.marks.as_ref().filter(|_| marking))
+            }
             ViewMode::LeakCheck => (
                 current.leak_before.as_ref().map(|(c, _)| c).or(Some(&current.before)),
                 current.leak_after.as_ref().map(|(c, _)| c),

@@ -46,7 +46,9 @@ pub fn add_files(ui: Ui, files: Vec<File>) {
                     let thumbnail = thumbnail_url(&drawing);
                     let mut id = 0;
                     ui.queue.update(|q| id = q.push(&name, Some(size), Status::Queued));
-                    with_store(|s| s.files.insert(id, FileData { bytes: Rc::new(bytes), probability: None, thumbnail }));
+                    with_store(|s| {
+                        s.files.insert(id, FileData { bytes: Rc::new(bytes), probability: None, thumbnail })
+                    });
                     let is_selected = ui.queue.with_untracked(|q| q.selected() == Some(id));
                     let nothing_shown = with_store(|s| s.current.is_none());
                     if is_selected && nothing_shown {
@@ -85,9 +87,11 @@ pub fn run_queue(ui: Ui) {
 }
 
 async fn run_one(ui: Ui, id: ItemId) {
-    let set = move |status: Status| ui.queue.update(|q| {
-        q.set_status(id, status);
-    });
+    let set = move |status: Status| {
+        ui.queue.update(|q| {
+            q.set_status(id, status);
+        })
+    };
     let drawing = match drawing_of(id) {
         Ok(drawing) => drawing,
         Err(reason) => return set(Status::Failed(reason)),
@@ -216,6 +220,22 @@ fn show(ui: Ui, id: ItemId, drawing: Rc<Drawing>) {
     refresh(ui);
 }
 
+thread_local! {
+    static REFRESH_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Refreshes at the next frame, once however many inputs came before it: dragging the
+/// sensitivity slider over a 4K drawing re-composites at the pace the page can paint.
+pub fn schedule_refresh(ui: Ui) {
+    if REFRESH_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    request_animation_frame(move || {
+        REFRESH_PENDING.with(|p| p.set(false));
+        refresh(ui);
+    });
+}
+
 /// Brings the shown file's pictures up to date with its result, the sensitivity and the view
 /// mode; cheap when nothing changed. Re-compositing never re-runs the model.
 pub fn refresh(ui: Ui) {
@@ -235,7 +255,8 @@ pub fn refresh(ui: Ui) {
             Some(probability) if current.closure.is_none() || current.threshold != threshold => {
                 let closure = composite(&current.drawing, &probability, threshold);
                 current.after = js::canvas_from_rgba(&closure.image.to_rgba8(), width, height).ok();
-                let marks: Vec<u8> = closure.added.iter().flat_map(|&a| if a { [255, 0, 0, 255] } else { [0; 4] }).collect();
+                let marks: Vec<u8> =
+                    closure.added.iter().flat_map(|&a| if a { [255, 0, 0, 255] } else { [0; 4] }).collect();
                 current.marks = js::canvas_from_rgba(&marks, width, height).ok();
                 current.leak_after = None;
                 current.closure = Some(closure);
@@ -246,7 +267,8 @@ pub fn refresh(ui: Ui) {
         let ink = || -> Vec<bool> { current.drawing.darkness.iter().map(|&d| d >= INK_LEVEL).collect() };
         if leak && current.leak_before.is_none() {
             let view = leak_view(&ink(), width, height);
-            current.leak_before = js::canvas_from_rgba(&view.rgba, width, height).ok().map(|c| (c, view.closed_regions));
+            current.leak_before =
+                js::canvas_from_rgba(&view.rgba, width, height).ok().map(|c| (c, view.closed_regions));
         }
         if leak
             && current.leak_after.is_none()
@@ -299,7 +321,8 @@ pub fn export_all(ui: Ui) {
     ui.exporting.set(true);
     spawn_local(async move {
         let threshold = threshold_for(ui.sensitivity.get_untracked());
-        let done: Vec<(ItemId, String)> = ui.queue.with_untracked(|q| q.done().map(|i| (i.id, i.name.clone())).collect());
+        let done: Vec<(ItemId, String)> =
+            ui.queue.with_untracked(|q| q.done().map(|i| (i.id, i.name.clone())).collect());
         let names = batch_names(done.iter().map(|(_, name)| name.as_str()));
         let mut files = Vec::new();
         let mut failures = Vec::new();
@@ -319,7 +342,8 @@ pub fn export_all(ui: Ui) {
                 _ => failures.push(name.clone()),
             }
         }
-        let saved = zip(&files).map_err(|e| e.to_string()).and_then(|bytes| js::download(&bytes, ZIP_NAME, "application/zip"));
+        let saved =
+            zip(&files).map_err(|e| e.to_string()).and_then(|bytes| js::download(&bytes, ZIP_NAME, "application/zip"));
         match (saved, failures.is_empty()) {
             (Err(reason), _) => ui.notice.set(Some(format!("Export failed: {reason}"))),
             (Ok(()), false) => ui.notice.set(Some(format!("Left out of the ZIP: {}", failures.join(", ")))),
