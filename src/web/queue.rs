@@ -57,7 +57,7 @@ impl Status {
 
 /// Whole percent of `done` out of `total`, 100 for an empty job.
 pub fn percent(done: usize, total: usize) -> usize {
-    if total == 0 { 100 } else { (done.min(total) * 100) / total }
+    (done.min(total) * 100).checked_div(total).unwrap_or(100)
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -13,7 +13,9 @@ source www/tools.sh
 flg_tools
 flg_chromium
 flg_need_node
-if ! cmp -s tests/web/package-lock.json tests/web/node_modules/.package-lock.json; then
+# playwright-core, pinned (it downloads no browser); reinstalled only when the pin changes.
+if ! (cd tests/web && node -e "const want = require('./package.json').dependencies['playwright-core'];
+    process.exit(require('./node_modules/playwright-core/package.json').version === want ? 0 : 1)" 2>/dev/null); then
     (cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
 fi
 trunk build --release

@@ -17,6 +17,9 @@ use super::state::{Ui, ViewMode, with_store};
 
 const BACKDROP: &str = "#8a8f98";
 
+/// An edit of the viewport, given the image size and the view size.
+type ViewChange<'a> = dyn Fn(&mut Viewport, (usize, usize), (f64, f64)) + 'a;
+
 #[component]
 pub fn Viewer(ui: Ui) -> impl IntoView {
     let frame = NodeRef::<html::Div>::new();
@@ -62,7 +65,7 @@ pub fn Viewer(ui: Ui) -> impl IntoView {
         let (left, top) = rect.map_or((0.0, 0.0), |r| (r.left(), r.top()));
         (e.client_x() as f64 - left, e.client_y() as f64 - top)
     };
-    let change = move |f: &dyn Fn(&mut Viewport, (usize, usize), (f64, f64))| {
+    let change = move |f: &ViewChange<'_>| {
         let (Some(shown), view) = (ui.shown.get_untracked(), ui.view_size.get_untracked()) else { return };
         ui.viewport.update(|v| {
             if let Some(viewport) = v {
