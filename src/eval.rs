@@ -9,7 +9,7 @@ use image::{DynamicImage, GrayImage};
 
 use crate::engine::{Drawing, GapCloser, INK_LEVEL, TileOptions, composite, decode, has_image_extension};
 use crate::score::{Case, Scores, dilate, score};
-use crate::synth::{Canvas, Gap, GapKind, Rng, cut_gaps};
+use crate::synth::{Canvas, Gap, GapKind, Rng, cut_gaps, darkness_bytes};
 
 /// A way to close gaps, compared on the same drawings.
 #[derive(Clone, Debug)]
@@ -81,7 +81,7 @@ pub fn load_set(dir: &Path, max_gap: f32) -> Result<Vec<EvalDrawing>, EvalError>
             width: clean.width,
             height: clean.height,
             clean: drawing.darkness,
-            gapped: cut.darkness.iter().map(|&d| (d * 255.0).round() as u8).collect(),
+            gapped: darkness_bytes(&cut.darkness),
             gaps,
         });
     }

@@ -12,7 +12,7 @@ use burn::tensor::activation::log_sigmoid;
 use crate::engine::{Drawing, GapCloser, TileOptions, composite, DEFAULT_THRESHOLD};
 use crate::model::{GapNet, GapNetConfig, load_weights, save_weights};
 use crate::score::{Case, Scores, score};
-use crate::synth::{Canvas, Rng, Sample, SampleSource};
+use crate::synth::{Canvas, Rng, Sample, SampleSource, darkness_bytes};
 
 #[derive(Clone, Debug)]
 pub struct TrainOptions {
@@ -113,10 +113,9 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
     for k in 0..options.validation_samples {
         let mut rng = Rng::new(options.seed ^ 0x5EED_0F_0A1D ^ k as u64);
         let sample = source.sample(256, &mut rng);
-        let to_u8 = |plane: &[f32]| plane.iter().map(|&d| (d * 255.0).round() as u8).collect::<Vec<u8>>();
-        let (gapped, clean) = (to_u8(&sample.input), to_u8(&sample.target));
-        let image = image::GrayImage::from_vec(256, 256, gapped.iter().map(|d| 255 - d).collect()).expect("256×256");
-        let drawing = Drawing::from_image(image::DynamicImage::ImageLuma8(image));
+        let clean = darkness_bytes(&sample.target);
+        let gapped = Canvas { width: 256, height: 256, darkness: sample.input };
+        let drawing = Drawing::from_image(image::DynamicImage::ImageLuma8(gapped.to_image()));
         let grid = closer.grid(256, 256, TileOptions::default()).expect("default tiles fit");
         let probability = closer.predict(&grid, &drawing.darkness, 4, |_, _| {});
         let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);

@@ -108,7 +108,7 @@ fn rejects_bad_options_and_weights() {
     let run = cli().arg(&input).arg("-o").arg(&out).args(["--tile-size", "16"]).output().unwrap();
     assert!(String::from_utf8_lossy(&run.stderr).contains("tile size 16 is too small"));
     let weights = dir.path().join("broken.bpk");
-    let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/models/gapnet.bpk")).unwrap();
+    let shipped = fill_line_gaps::model::DEFAULT_WEIGHTS;
     std::fs::write(&weights, &shipped[..shipped.len() - 100]).unwrap();
     let run = cli().arg(&input).arg("-o").arg(&out).arg("--weights").arg(&weights).output().unwrap();
     assert!(!run.status.success());

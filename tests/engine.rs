@@ -29,7 +29,7 @@ fn tiled_inference_equals_whole_image_inference() {
     let mut rng = Rng::new(11);
     let clean = procedural(389, &mut rng);
     let (cut, _) = cut_gaps(&clean, 12, 16.0, &mut rng);
-    let image = ImageBuffer::from_fn(389, 277, |x, y| Luma([255 - (cut.darkness[(y * 389 + x) as usize] * 255.0) as u8]));
+    let image = image::imageops::crop_imm(&cut.to_image(), 0, 0, 389, 277).to_image();
     let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
     let tiled_grid = closer.grid(389, 277, TileOptions { tile_size: 320, batch: 3 }).unwrap();
     assert!(tiled_grid.len() >= 6, "only {} tiles", tiled_grid.len());

@@ -16,12 +16,7 @@ fn frame(width: u32, height: u32) -> Drawing {
     for py in (0..height).step_by(patch) {
         for px in (0..width).step_by(patch) {
             let (cut, _) = cut_gaps(&procedural(patch, &mut rng), 10, 16.0, &mut rng);
-            for y in py..(py + patch as u32).min(height) {
-                for x in px..(px + patch as u32).min(width) {
-                    let d = cut.darkness[(y - py) as usize * patch + (x - px) as usize];
-                    image.put_pixel(x, y, Luma([255 - (d * 255.0) as u8]));
-                }
-            }
+            image::imageops::replace(&mut image, &cut.to_image(), px as i64, py as i64);
         }
     }
     Drawing::from_image(DynamicImage::ImageLuma8(image))

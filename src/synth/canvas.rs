@@ -1,5 +1,12 @@
 //! A darkness raster (0 = paper, 1 = ink) with anti-aliased stroke stamping.
 
+use image::GrayImage;
+
+/// Darkness as the engine stores it: 0 = paper, 255 = ink.
+pub fn darkness_bytes(plane: &[f32]) -> Vec<u8> {
+    plane.iter().map(|&d| (d.clamp(0.0, 1.0) * 255.0).round() as u8).collect()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Canvas {
     pub width: usize,
@@ -70,5 +77,11 @@ impl Canvas {
 
     pub fn is_ink(&self, x: i64, y: i64) -> bool {
         self.get(x, y) >= 0.5
+    }
+
+    /// The drawing as a user would have it: dark lines on white paper.
+    pub fn to_image(&self) -> GrayImage {
+        let pixels = darkness_bytes(&self.darkness).into_iter().map(|d| 255 - d).collect();
+        GrayImage::from_vec(self.width as u32, self.height as u32, pixels).expect("the plane matches its size")
     }
 }

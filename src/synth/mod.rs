@@ -8,7 +8,7 @@ pub mod drawing;
 pub mod gaps;
 pub mod sample;
 
-pub use canvas::Canvas;
+pub use canvas::{Canvas, darkness_bytes};
 pub use rng::Rng;
 pub use gaps::{Gap, GapKind, cut_gaps};
 pub use sample::{Sample, SampleSource};
