@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use image::{DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::engine::{Drawing, GapCloser, INK_LEVEL, TileOptions, composite, decode, has_image_extension};
 use crate::score::{Case, Scores, dilate, score};
@@ -148,11 +148,33 @@ fn add_black(gapped: &[u8], closed: &[bool]) -> Vec<u8> {
     gapped.iter().zip(closed).map(|(&d, &c)| if c && d < INK_LEVEL { 255 } else { d }).collect()
 }
 
-/// Scores of `method` over the whole set.
-pub fn evaluate(method: &Method, set: &[EvalDrawing], closer: &GapCloser) -> Result<Scores, String> {
+/// The output in black with added ink in red and clean ink the output misses in blue, so a
+/// glance shows missed gaps and stray strokes.
+pub fn diagnostic_image(drawing: &EvalDrawing, output: &[u8]) -> RgbImage {
+    let pixels = (0..output.len()).flat_map(|i| {
+        let (was, now, clean) = (drawing.gapped[i] >= INK_LEVEL, output[i] >= INK_LEVEL, drawing.clean[i] >= INK_LEVEL);
+        match (was, now, clean) {
+            (false, true, _) => [230, 0, 0],
+            (false, false, true) => [0, 90, 255],
+            _ => [255 - output[i]; 3],
+        }
+    });
+    RgbImage::from_vec(drawing.width as u32, drawing.height as u32, pixels.collect()).expect("plane matches its size")
+}
+
+/// Scores of `method` over the whole set; with `outputs`, also writes each output there as a
+/// diagnostic picture (see [`diagnostic_image`]).
+pub fn evaluate(method: &Method, set: &[EvalDrawing], closer: &GapCloser, outputs: Option<&Path>) -> Result<Scores, String> {
     let mut total = Scores::default();
     for drawing in set {
         let output = run_method(method, drawing, closer).map_err(|e| format!("{}: {e}", drawing.name))?;
+        if let Some(dir) = outputs {
+            let stem = drawing.name.rsplit_once('.').map_or(drawing.name.as_str(), |(stem, _)| stem);
+            let path = dir.join(format!("{stem}.{}.png", method.name().replace([' ', '=', ','], "_")));
+            std::fs::create_dir_all(dir)
+                .and_then(|()| diagnostic_image(drawing, &output).save(&path).map_err(std::io::Error::other))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         total.add(&score(&Case {
             width: drawing.width,
             height: drawing.height,

@@ -111,7 +111,7 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
     let closer = GapCloser::new(model.clone(), config.clone(), device);
     let mut total = Scores::default();
     for k in 0..options.validation_samples {
-        let mut rng = Rng::new(options.seed ^ 0x5EED_0F_0A1D ^ k as u64);
+        let mut rng = Rng::new(options.seed ^ 0x005E_ED0F_0A1D ^ k as u64);
         let sample = source.sample(256, &mut rng);
         let clean = darkness_bytes(&sample.target);
         let gapped = Canvas { width: 256, height: 256, darkness: sample.input };

@@ -48,7 +48,7 @@ pub fn close_all(args: &CloseArgs) -> ExitCode {
         eprintln!("error: --tile-size: {e}");
         return ExitCode::FAILURE;
     }
-    let progress = Progress::new(jobs.len());
+    let progress = Progress::new(jobs.len(), args.quiet);
     let errors = run_pipeline(&jobs, &closer, args, options, &progress);
     progress.finish();
     failures.extend(errors);
@@ -200,14 +200,15 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
 }
 
 /// A bar over files (with the current file's tiles) on a terminal; one tab-separated line per
-/// finished file (`input`, `output`, added pixels) on stdout otherwise.
+/// finished file (`input`, `output`, added pixels) on stdout otherwise; only errors when quiet.
 struct Progress {
     bar: Option<ProgressBar>,
+    quiet: bool,
 }
 
 impl Progress {
-    fn new(files: usize) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
+    fn new(files: usize, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new(files as u64);
             bar.set_style(
                 ProgressStyle::with_template("{bar:30} {pos}/{len} files {elapsed_precise} eta {eta} {msg}")
@@ -215,7 +216,7 @@ impl Progress {
             );
             bar
         });
-        Self { bar }
+        Self { bar, quiet }
     }
 
     fn start_file(&self, input: &Path) {
@@ -233,7 +234,7 @@ impl Progress {
     }
 
     fn report(&self, input: &Path, output: &Path, added: usize) {
-        if self.bar.is_none() {
+        if self.bar.is_none() && !self.quiet {
             println!("{}\t{}\t{added}", input.display(), output.display());
         }
     }

@@ -51,6 +51,9 @@ pub struct CloseArgs {
     /// Weights to use instead of the built-in model.
     #[arg(long)]
     pub weights: Option<PathBuf>,
+    /// No progress bar and no per-file lines; errors are still reported.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -78,8 +81,15 @@ struct EvalArgs {
     /// Longest gap cut, in pixels.
     #[arg(long, default_value_t = 16.0)]
     max_gap: f32,
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_parser = parse_threshold)]
-    threshold: f32,
+    /// Thresholds at which to score the model.
+    #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
+    threshold: Vec<f32>,
+    /// Score only the model, not the identity, closings and G'MIC.
+    #[arg(long)]
+    model_only: bool,
+    /// Also write every output here with added ink in red and clean ink still missing in blue.
+    #[arg(long)]
+    outputs: Option<PathBuf>,
     /// Radii of the morphological closings to compare.
     #[arg(long, value_delimiter = ',', default_value = "2,4,8")]
     closing: Vec<usize>,
@@ -105,6 +115,16 @@ struct BenchArgs {
     tile_size: usize,
     #[arg(long, default_value_t = TileOptions::default().batch)]
     batch: usize,
+    /// The seed network's runner to compare with, run in the same invocation (skipped when
+    /// the file is missing).
+    #[arg(long, default_value = "../shared/anchors/seed-model/bench.py")]
+    seed_runner: PathBuf,
+    /// A Python with onnxruntime, onnx and numpy for the seed runner.
+    #[arg(long, default_value = "python3")]
+    python: PathBuf,
+    /// 1920×1080 frames to push through the batch pipeline (0 skips it).
+    #[arg(long, default_value_t = 100)]
+    batch_frames: usize,
 }
 
 #[derive(clap::Args, Debug)]
@@ -181,8 +201,19 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Bench(args)) => match load_closer(args.backend, None) {
             Ok(closer) => {
-                let name = format!("{:?}", args.backend).to_lowercase();
-                bench::bench(&closer, &name, TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) }, args.runs)
+                if !args.seed_runner.is_file() {
+                    eprintln!("warning: {}: not found, the seed network is left out", args.seed_runner.display());
+                }
+                bench::bench(
+                    &closer,
+                    &bench::BenchOptions {
+                        backend: args.backend,
+                        tiles: TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) },
+                        runs: args.runs,
+                        seed: args.seed_runner.is_file().then(|| (args.seed_runner.clone(), args.python.clone())),
+                        batch_frames: args.batch_frames,
+                    },
+                )
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -216,24 +247,27 @@ fn eval(args: &EvalArgs) -> ExitCode {
     };
     let gaps: usize = set.iter().map(|d| d.gaps.len()).sum();
     eprintln!("{} drawings, {gaps} gaps", set.len());
-    let mut methods = vec![Method::Identity];
-    methods.extend(args.closing.iter().map(|&r| Method::Closing(r)));
-    methods.extend(args.gmic.iter().map(|a| Method::Gmic(a.clone())));
-    methods.push(Method::Model(args.threshold));
+    let mut methods = Vec::new();
+    if !args.model_only {
+        methods.push(Method::Identity);
+        methods.extend(args.closing.iter().map(|&r| Method::Closing(r)));
+        methods.extend(args.gmic.iter().map(|a| Method::Gmic(a.clone())));
+    }
+    methods.extend(args.threshold.iter().map(|&t| Method::Model(t)));
     let mut rows = Vec::new();
     for method in &methods {
-        match evaluate(method, &set, &closer) {
+        match evaluate(method, &set, &closer, args.outputs.as_deref()) {
             Ok(scores) => rows.push((method.name(), scores)),
             Err(e) => eprintln!("warning: {} skipped: {e}", method.name()),
         }
     }
     let table = table(&rows);
     print!("{table}");
-    if let Some(path) = &args.markdown {
-        if let Err(e) = std::fs::write(path, &table) {
-            eprintln!("error: {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &args.markdown
+        && let Err(e) = std::fs::write(path, &table)
+    {
+        eprintln!("error: {}: {e}", path.display());
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
