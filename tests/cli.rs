@@ -131,3 +131,27 @@ fn huge_header_png() -> Vec<u8> {
     bytes[29..33].copy_from_slice(&(!crc).to_be_bytes());
     bytes
 }
+
+/// The GPU path gives the same pixels as the CPU. Without a Vulkan/Metal/DX12 device the CLI
+/// falls back to the CPU; `tests/run.sh` installs lavapipe (Mesa's software Vulkan) and sets
+/// `FILL_LINE_GAPS_REQUIRE_WGPU=1`, so there the wgpu backend itself is tested.
+#[test]
+fn wgpu_backend_matches_the_cpu() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("frame.png");
+    let (grey, gaps) = common::gapped_shapes(6);
+    write_png(&input, &DynamicImage::ImageLuma8(grey));
+    let (cpu, gpu) = (dir.path().join("cpu"), dir.path().join("gpu"));
+    let run = cli().arg(&input).arg("-o").arg(&cpu).arg("--quiet").output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = cli().arg(&input).arg("-o").arg(&gpu).args(["--quiet", "--backend", "wgpu"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(run.stdout.is_empty(), "--quiet prints nothing");
+    if std::env::var_os("FILL_LINE_GAPS_REQUIRE_WGPU").is_some() {
+        assert!(!stderr.contains("no wgpu device"), "{stderr}");
+    }
+    let on_gpu = image::open(gpu.join("frame.png")).unwrap();
+    assert_eq!(on_gpu.to_luma8(), image::open(cpu.join("frame.png")).unwrap().to_luma8());
+    assert!(common::bridged(&on_gpu, gaps[0], true));
+}

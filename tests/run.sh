@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu-like machine with Rust: unit and integration
-# tests of the engine, CLI and trainer. Builds go to a target directory outside the clone, so
-# a warm machine rebuilds only what changed.
+# tests of the engine, CLI and trainer, the CLI's wgpu backend on Mesa's software Vulkan
+# (lavapipe, installed when missing; no GPU needed). Builds go to a target directory outside
+# the clone, so a warm machine rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fill-line-gaps/target}"
-cargo test --release --locked
+if [[ ! -f /usr/share/vulkan/icd.d/lvp_icd.x86_64.json && ! -f /usr/share/vulkan/icd.d/lvp_icd.aarch64.json ]]; then
+    SUDO=""; [[ $EUID -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get install -y -qq mesa-vulkan-drivers >/dev/null 2>&1 \
+        || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq mesa-vulkan-drivers >/dev/null; }
+fi
+FILL_LINE_GAPS_REQUIRE_WGPU=1 cargo test --release --locked
