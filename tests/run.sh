@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu-like machine with Rust: unit and integration
 # tests of the engine, CLI and trainer, the CLI's wgpu backend on Mesa's software Vulkan
-# (lavapipe, installed when missing; no GPU needed). Builds go to a target directory outside
-# the clone, so a warm machine rebuilds only what changed.
+# (lavapipe, installed when missing; no GPU needed), then the browser app end to end in
+# headless Chromium (tests/web/run.sh, which installs its tools once). Builds go to a target
+# directory outside the clone, so a warm machine rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fill-line-gaps/target}"
@@ -12,3 +13,4 @@ if [[ ! -f /usr/share/vulkan/icd.d/lvp_icd.x86_64.json && ! -f /usr/share/vulkan
         || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq mesa-vulkan-drivers >/dev/null; }
 fi
 FILL_LINE_GAPS_REQUIRE_WGPU=1 cargo test --release --locked
+bash tests/web/run.sh
