@@ -21,13 +21,15 @@ impl Backend {
         }
     }
 
-    /// Tiles per backend. The CPU blocks the page while a tile runs, so its tiles are small
-    /// enough to take a fraction of a second; the GPU gets bigger tiles (less margin
-    /// overhead) whose buffers stay far below WebGPU's default 128 MiB storage-buffer limit.
+    /// Tiles per backend. The CPU blocks the page while a tile runs, so its tiles stay small
+    /// enough to take about a third of a second; 704 px is where the even split of 1080p and
+    /// 4K frames wastes least on the 80 px margins at that size (28 % fewer pixels than 512 px
+    /// tiles). The GPU gets bigger tiles whose buffers stay far below WebGPU's default
+    /// 128 MiB storage-buffer limit.
     pub fn tile_options(self) -> TileOptions {
         match self {
             Backend::WebGpu => TileOptions { tile_size: 1024, batch: 1 },
-            Backend::Cpu => TileOptions { tile_size: 512, batch: 1 },
+            Backend::Cpu => TileOptions { tile_size: 704, batch: 1 },
         }
     }
 }

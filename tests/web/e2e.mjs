@@ -11,6 +11,8 @@ const only = process.argv[2];
 const drawing = gappedRectangle();
 const layerDrawing = gappedLayer();
 const big = lineArtFrame();
+/** Long enough on any path (about 8 s on the CPU) for cancel to land mid-run. */
+const uhd = lineArtFrame(3840, 2160);
 let failures = 0;
 
 function step(text) {
@@ -250,16 +252,16 @@ async function scenario(browser, server, mode) {
             'gapped-rectangle-2.closures.png',
         ]);
 
-        step('a 1920×1080 frame: the page stays responsive, cancel stops it');
-        await dropFiles(page, [{ name: big.name, type: 'image/png', bytes: big.png }]);
-        await page.waitForSelector(item(big.name, 'running'), { timeout: 60_000 });
+        step('a 3840×2160 frame: the page stays responsive, cancel stops it');
+        await dropFiles(page, [{ name: uhd.name, type: 'image/png', bytes: uhd.png }]);
+        await page.waitForSelector(item(uhd.name, 'running'), { timeout: 60_000 });
         const t0 = Date.now();
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
         const frameWait = Date.now() - t0;
         step(`a frame was painted within ${frameWait} ms during the run`);
         assert.ok(frameWait < 5000, 'the page keeps painting while the model runs');
         await page.click('#cancel');
-        await page.waitForSelector(item(big.name, 'cancelled'), { timeout: 60_000 });
+        await page.waitForSelector(item(uhd.name, 'cancelled'), { timeout: 60_000 });
 
         step('no request left this origin, and none at all after load');
         const origin = new URL(server.url).origin;
