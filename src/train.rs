@@ -23,6 +23,9 @@ pub struct TrainOptions {
     pub patch: usize,
     pub batch: usize,
     pub steps: usize,
+    /// Ends this invocation after this step (with a checkpoint) while keeping the learning-rate
+    /// schedule of `steps`, so a run split over sessions can be replayed exactly.
+    pub stop_at: Option<usize>,
     pub learning_rate: f64,
     pub seed: u64,
     pub log_every: usize,
@@ -165,7 +168,8 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
     let mut last_log = Instant::now();
     let mut running = 0.0;
     let mut since_log = 0;
-    while step < options.steps {
+    let end = options.stop_at.map_or(options.steps, |stop| stop.min(options.steps));
+    while step < end {
         let samples: Vec<Sample> = (0..options.batch).map(|k| source.sample(options.patch, &mut sample_rng(options.seed, step, k))).collect();
         let (input, target, weight) = batch_tensors(&samples, &device);
         let loss = loss(model.forward(input), target, weight);
@@ -174,7 +178,7 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(learning_rate(options, step), model, grads);
         step += 1;
-        if step % options.log_every == 0 || step == options.steps {
+        if step % options.log_every == 0 || step == end {
             let elapsed = last_log.elapsed().as_secs_f64();
             last_log = Instant::now();
             eprintln!(
@@ -186,7 +190,7 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
             running = 0.0;
             since_log = 0;
         }
-        if step % options.checkpoint_every == 0 || step == options.steps {
+        if step % options.checkpoint_every == 0 || step == end {
             let bytes = save_weights(&model, &config)?;
             write_atomically(&model_path, &bytes)?;
             let state = optimizer.into_bytes().map_err(|e| TrainError::Optimizer(e.to_string()))?;

@@ -16,6 +16,9 @@ use fill_line_gaps::engine::{
 };
 use super::{CloseArgs, load_closer};
 
+/// Frames inferred at the same time.
+const MODEL_WORKERS: usize = 2;
+
 /// One input and where its results go.
 struct Job {
     input: PathBuf,
@@ -109,8 +112,8 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{stem}.{suffix}.png"))
 }
 
-/// Decoders feed the model (on this thread) which feeds the encoders; bounded channels keep
-/// at most a few frames in memory.
+/// Decoders feed the model workers, which feed the encoders; bounded channels keep at most a
+/// few frames in memory.
 fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: TileOptions, progress: &Progress) -> Vec<String> {
     let workers = args.jobs.max(1);
     let next = AtomicUsize::new(0);
@@ -123,7 +126,7 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
     };
     let (decoded_tx, decoded_rx) = mpsc::sync_channel::<(usize, Drawing)>(1);
     let (inferred_tx, inferred_rx) = mpsc::sync_channel::<(usize, Drawing, ProbabilityMap)>(1);
-    let inferred_rx = Mutex::new(inferred_rx);
+    let (decoded_rx, inferred_rx) = (Mutex::new(decoded_rx), Mutex::new(inferred_rx));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let decoded_tx = decoded_tx.clone();
@@ -161,20 +164,30 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
                 }
             });
         }
-        for (index, drawing) in decoded_rx {
-            let job = &jobs[index];
-            let grid = match closer.grid(drawing.width(), drawing.height(), options) {
-                Ok(grid) => grid,
-                Err(e) => {
-                    fail(job, e.to_string());
-                    continue;
+        // Two frames in the network at once: single-threaded stretches of one frame's
+        // inference leave the other core to the second frame.
+        for _ in 0..MODEL_WORKERS {
+            let (decoded_rx, inferred_tx, fail) = (&decoded_rx, inferred_tx.clone(), &fail);
+            scope.spawn(move || {
+                loop {
+                    let received = decoded_rx.lock().expect("no panics while holding the lock").recv();
+                    let Ok((index, drawing)) = received else { break };
+                    let job = &jobs[index];
+                    let grid = match closer.grid(drawing.width(), drawing.height(), options) {
+                        Ok(grid) => grid,
+                        Err(e) => {
+                            fail(job, e.to_string());
+                            continue;
+                        }
+                    };
+                    progress.start_file(&job.input);
+                    let probability =
+                        closer.predict(&grid, &drawing.darkness, options.batch, |done, total| progress.tiles(done, total));
+                    if inferred_tx.send((index, drawing, probability)).is_err() {
+                        break;
+                    }
                 }
-            };
-            progress.start_file(&job.input);
-            let probability = closer.predict(&grid, &drawing.darkness, options.batch, |done, total| progress.tiles(done, total));
-            if inferred_tx.send((index, drawing, probability)).is_err() {
-                break;
-            }
+            });
         }
         drop(inferred_tx);
     });

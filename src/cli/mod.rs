@@ -145,8 +145,13 @@ struct TrainArgs {
     patch: usize,
     #[arg(long, default_value_t = 8)]
     batch: usize,
+    /// Length of the learning-rate schedule (warm-up, then cosine decay to 5 %).
     #[arg(long, default_value_t = 20_000)]
     steps: usize,
+    /// Stop after this step (with a checkpoint), keeping the schedule of --steps; the next
+    /// run resumes from the checkpoint.
+    #[arg(long)]
+    stop_at: Option<usize>,
     #[arg(long, default_value_t = 2e-3)]
     lr: f64,
     #[arg(long, default_value_t = 1)]
@@ -185,6 +190,7 @@ pub fn run() -> ExitCode {
                 patch: args.patch,
                 batch: args.batch.max(1),
                 steps: args.steps,
+                stop_at: args.stop_at,
                 learning_rate: args.lr,
                 seed: args.seed,
                 log_every: args.log_every.max(1),
