@@ -30,33 +30,12 @@ OUT="${1:-$HOME/.cache/fill-line-gaps/eval/tuxpaint}"
 VERSION="tuxpaint-eval v1"
 STAMP="$OUT/.complete"
 
-if [[ "${FORCE:-0}" != 1 && -f "$STAMP" && -f "$OUT/MANIFEST.tsv" \
-      && "$(head -n1 "$STAMP")" == "$VERSION" ]]; then
-  n=0; ok=1
-  while IFS=$'\t' read -r name _; do
-    [[ "$name" == file || -z "$name" ]] && continue
-    if [[ -f "$OUT/$name" ]]; then n=$((n + 1)); else ok=0; fi
-  done < "$OUT/MANIFEST.tsv"
-  if [[ $ok == 1 && $n -gt 0 ]]; then
-    echo "eval set already prepared: $n drawings in $OUT (FORCE=1 to rebuild)"
-    exit 0
-  fi
-fi
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+exit_if_prepared "$OUT" "$VERSION" "eval set"
 
-SUDO=""; [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && SUDO="sudo"
-apt_install() {
-  $SUDO apt-get install -y -qq "$@" >/dev/null 2>&1 \
-    || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
-}
 command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
-PY=""
-for p in python3 /usr/bin/python3; do
-  if command -v "$p" >/dev/null && "$p" -c 'import PIL' 2>/dev/null; then PY="$p"; break; fi
-done
-if [[ -z "$PY" ]]; then
-  if python3 -m pip install -q pillow 2>/dev/null && python3 -c 'import PIL'; then PY=python3
-  else apt_install python3-pil; PY=/usr/bin/python3; fi
-fi
+find_python_with_pillow
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

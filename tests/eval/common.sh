@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Shared by the data scripts in this folder (sourced): the "already prepared" check and the
+# installs of what they need from Debian or PyPI.
+
+# Exits the calling script when OUT holds a complete set written by the same VERSION: its
+# stamp matches and every file MANIFEST.tsv lists is present. FORCE=1 skips the check.
+#   exit_if_prepared OUT VERSION WHAT
+exit_if_prepared() {
+  local out="$1" version="$2" what="$3" name n=0 ok=1
+  [[ "${FORCE:-0}" != 1 && -f "$out/.complete" && -f "$out/MANIFEST.tsv" \
+     && "$(head -n1 "$out/.complete")" == "$version" ]] || return 0
+  while IFS=$'\t' read -r name _; do
+    [[ "$name" == file || -z "$name" ]] && continue
+    if [[ -f "$out/$name" ]]; then n=$((n + 1)); else ok=0; fi
+  done < "$out/MANIFEST.tsv"
+  if [[ $ok == 1 && $n -gt 0 ]]; then
+    echo "$what already prepared: $n files in $out (FORCE=1 to rebuild)"
+    exit 0
+  fi
+}
+
+SUDO=""; [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && SUDO="sudo"
+
+apt_install() {
+  $SUDO apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
+}
+
+# Sets PY to a Python 3 with Pillow, installing Pillow (pip, else Debian) when none has it.
+find_python_with_pillow() {
+  local p
+  PY=""
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import PIL' 2>/dev/null; then PY="$p"; return 0; fi
+  done
+  if python3 -m pip install -q pillow 2>/dev/null && python3 -c 'import PIL'; then PY=python3
+  else apt_install python3-pil; PY=/usr/bin/python3; fi
+}
