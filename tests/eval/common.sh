@@ -36,3 +36,21 @@ find_python_with_pillow() {
   if python3 -m pip install -q pillow 2>/dev/null && python3 -c 'import PIL'; then PY=python3
   else apt_install python3-pil; PY=/usr/bin/python3; fi
 }
+
+# Moves the staged set into OUT: drops only the files a previous run listed there, then moves
+# the new ones in and writes the stamp (VERSION, then NOTE) last. Prints the file count.
+#   install_set STAGE OUT VERSION NOTE
+install_set() {
+  local stage="$1" out="$2" version="$3" note="$4" name
+  mkdir -p "$out"
+  rm -f "$out/.complete"
+  if [[ -f "$out/MANIFEST.tsv" ]]; then
+    while IFS=$'\t' read -r name _; do
+      [[ "$name" == file || -z "$name" || "$name" == */* ]] && continue
+      rm -f "$out/$name"
+    done < "$out/MANIFEST.tsv"
+  fi
+  mv -f "$stage"/* "$out"/
+  printf '%s\n%s\n' "$version" "$note" > "$out/.complete"
+  echo "$(($(wc -l < "$out/MANIFEST.tsv") - 1))"
+}

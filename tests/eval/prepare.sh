@@ -28,7 +28,6 @@ SECONDS=0
 
 OUT="${1:-$HOME/.cache/fill-line-gaps/eval/tuxpaint}"
 VERSION="tuxpaint-eval v1"
-STAMP="$OUT/.complete"
 
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -138,16 +137,5 @@ PYEOF
 cp "$DOC/copyright" "$STAGE/COPYRIGHT.tuxpaint-data"
 zcat -f "$DOC/AUTHORS.txt.gz" > "$STAGE/AUTHORS.tuxpaint-data.txt" 2>/dev/null || true
 
-# Install: drop only the files a previous run listed, then move the new ones in.
-mkdir -p "$OUT"
-rm -f "$STAMP"
-if [[ -f "$OUT/MANIFEST.tsv" ]]; then
-  while IFS=$'\t' read -r name _; do
-    [[ "$name" == file || -z "$name" || "$name" == */* ]] && continue
-    rm -f "$OUT/$name"
-  done < "$OUT/MANIFEST.tsv"
-fi
-mv -f "$STAGE"/* "$OUT"/
-N="$(($(wc -l < "$OUT/MANIFEST.tsv") - 1))"
-printf '%s\n%s drawings from tuxpaint-data %s\n' "$VERSION" "$N" "$PKGVER" > "$STAMP"
+N="$(install_set "$STAGE" "$OUT" "$VERSION" "drawings from tuxpaint-data $PKGVER")"
 echo "wrote $N drawings to $OUT in ${SECONDS}s (rejected: $OUT/rejected.tsv)"

@@ -26,7 +26,6 @@ SEED=20240611
 ICONOIR_VER=7.12.1
 PHOSPHOR_VER=2.1.1
 VERSION="icon-sheets v1 seed=$SEED n=$SHEETS iconoir@$ICONOIR_VER phosphor-core@$PHOSPHOR_VER"
-STAMP="$OUT/.complete"
 
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -152,16 +151,5 @@ PYEOF
 cp "$NM/iconoir/LICENSE" "$STAGE/LICENSE.iconoir"
 cp "$NM/@phosphor-icons/core/LICENSE" "$STAGE/LICENSE.phosphor-icons-core"
 
-# Install: drop only the files a previous run listed, then move the new ones in.
-mkdir -p "$OUT"
-rm -f "$STAMP"
-if [[ -f "$OUT/MANIFEST.tsv" ]]; then
-  while IFS=$'\t' read -r name _; do
-    [[ "$name" == file || -z "$name" || "$name" == */* ]] && continue
-    rm -f "$OUT/$name"
-  done < "$OUT/MANIFEST.tsv"
-fi
-mv -f "$STAGE"/* "$OUT"/
-N="$(($(wc -l < "$OUT/MANIFEST.tsv") - 1))"
-printf '%s\n%s sheets\n' "$VERSION" "$N" > "$STAMP"
+N="$(install_set "$STAGE" "$OUT" "$VERSION" "training sheets")"
 echo "wrote $N training sheets to $OUT in ${SECONDS}s"
