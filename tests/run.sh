@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu-like machine with Rust: unit and integration
 # tests of the engine, CLI and trainer, the CLI's wgpu backend on Mesa's software Vulkan
-# (lavapipe, installed when missing; no GPU needed), then the browser app end to end in
+# (lavapipe, installed when missing; no GPU needed), the shipped model's scores on the dev
+# set (prepared once by tests/eval/prepare.sh), then the browser app end to end in
 # headless Chromium (tests/web/run.sh, which installs its tools once). Builds go to a target
 # directory outside the clone, so a warm machine rebuilds only what changed.
 set -euo pipefail
@@ -12,5 +13,7 @@ if [[ ! -f /usr/share/vulkan/icd.d/lvp_icd.x86_64.json && ! -f /usr/share/vulkan
     $SUDO apt-get install -y -qq mesa-vulkan-drivers >/dev/null 2>&1 \
         || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq mesa-vulkan-drivers >/dev/null; }
 fi
-FILL_LINE_GAPS_REQUIRE_WGPU=1 cargo test --release --locked
+DEV_SET="$HOME/.cache/fill-line-gaps/eval/tuxpaint"
+bash tests/eval/prepare.sh "$DEV_SET"
+FILL_LINE_GAPS_DEV_SET="$DEV_SET" FILL_LINE_GAPS_REQUIRE_WGPU=1 cargo test --release --locked -- --include-ignored
 bash tests/web/run.sh
