@@ -9,7 +9,7 @@ use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::engine::{Drawing, GapCloser, INK_LEVEL, TileOptions, composite, decode, has_image_extension};
 use crate::score::{Case, Scores, dilate, score};
-use crate::synth::{Canvas, Gap, GapKind, Rng, cut_gaps, darkness_bytes};
+use crate::synth::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps, darkness_bytes};
 
 /// A way to close gaps, compared on the same drawings.
 #[derive(Clone, Debug)]
@@ -75,7 +75,7 @@ pub fn load_set(dir: &Path, max_gap: f32) -> Result<Vec<EvalDrawing>, EvalError>
             darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
         };
         let ink = drawing.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
-        let (cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), max_gap, &mut Rng::new(seed));
+        let (cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), max_gap, SitePicking::Random, &mut Rng::new(seed));
         set.push(EvalDrawing {
             name,
             width: clean.width,

@@ -10,7 +10,7 @@ use fill_line_gaps::engine::{
     DEFAULT_THRESHOLD, Drawing, GapCloser, INK_LEVEL, TileGrid, TileOptions, composite, decode,
 };
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
-use fill_line_gaps::synth::{Rng, cut_gaps, drawing::procedural};
+use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
 
 fn closer() -> GapCloser {
     GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).expect("shipped weights load")
@@ -28,7 +28,7 @@ fn tiled_inference_equals_whole_image_inference() {
     // 389×277 procedural line art with gaps: 3×2 tiles, sizes that divide nothing.
     let mut rng = Rng::new(11);
     let clean = procedural(389, &mut rng);
-    let (cut, _) = cut_gaps(&clean, 12, 16.0, &mut rng);
+    let (cut, _) = cut_gaps(&clean, 12, 16.0, SitePicking::Random, &mut rng);
     let image = image::imageops::crop_imm(&cut.to_image(), 0, 0, 389, 277).to_image();
     let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
     let tiled_grid = closer.grid(389, 277, TileOptions { tile_size: 320, batch: 3 }).unwrap();

@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, TileOptions, composite, encode_png};
-use fill_line_gaps::synth::{Rng, cut_gaps, drawing::procedural};
+use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
 use image::{DynamicImage, GrayImage, Luma};
 
 use super::{Backend, CloseArgs, batch};
@@ -32,7 +32,7 @@ fn frame(width: u32, height: u32) -> Drawing {
     let mut image = GrayImage::from_pixel(width, height, Luma([255]));
     for py in (0..height).step_by(patch) {
         for px in (0..width).step_by(patch) {
-            let (cut, _) = cut_gaps(&procedural(patch, &mut rng), 10, 16.0, &mut rng);
+            let (cut, _) = cut_gaps(&procedural(patch, &mut rng), 10, 16.0, SitePicking::Random, &mut rng);
             image::imageops::replace(&mut image, &cut.to_image(), px as i64, py as i64);
         }
     }

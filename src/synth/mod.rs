@@ -10,5 +10,5 @@ pub mod sample;
 
 pub use canvas::{Canvas, darkness_bytes};
 pub use rng::Rng;
-pub use gaps::{Gap, GapKind, cut_gaps};
+pub use gaps::{Gap, GapKind, SitePicking, cut_gaps};
 pub use sample::{Sample, SampleSource};

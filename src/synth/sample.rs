@@ -3,7 +3,7 @@
 
 use super::drawing::procedural;
 use crate::score::dilate;
-use super::{Canvas, Gap, Rng, cut_gaps};
+use super::{Canvas, Gap, Rng, SitePicking, cut_gaps};
 
 /// Where clean drawings come from.
 pub enum SampleSource {
@@ -49,7 +49,7 @@ impl SampleSource {
             }
         };
         let count = rng.below(2, 9);
-        let (mut input, gaps) = cut_gaps(&clean, count, 16.0, rng);
+        let (mut input, gaps) = cut_gaps(&clean, count, 16.0, SitePicking::RarestKind, rng);
         degrade(&mut input, rng);
         let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
         let weight = loss_weight(&input, &target, size);
