@@ -7,7 +7,7 @@ use std::process::Command;
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
-use crate::engine::{Drawing, GapCloser, INK_LEVEL, TileOptions, composite, decode, has_image_extension};
+use crate::engine::{Drawing, GapCloser, INK_LEVEL, ProbabilityMap, TileOptions, composite, decode, has_image_extension};
 use crate::score::{Case, Scores, dilate, score};
 use crate::synth::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps, darkness_bytes};
 
@@ -94,8 +94,14 @@ pub fn gapped_image(drawing: &EvalDrawing) -> GrayImage {
         .expect("plane matches its size")
 }
 
-/// Output darkness of `method` on one drawing.
-pub fn run_method(method: &Method, drawing: &EvalDrawing, closer: &GapCloser) -> Result<Vec<u8>, String> {
+/// Output darkness of `method` on one drawing. The network's probability map depends only on
+/// the drawing, so it is computed once into `probability` and shared by every threshold.
+fn run_method(
+    method: &Method,
+    drawing: &EvalDrawing,
+    closer: &GapCloser,
+    probability: &mut Option<ProbabilityMap>,
+) -> Result<Vec<u8>, String> {
     let (w, h) = (drawing.width, drawing.height);
     match method {
         Method::Identity => Ok(drawing.gapped.clone()),
@@ -129,9 +135,12 @@ pub fn run_method(method: &Method, drawing: &EvalDrawing, closer: &GapCloser) ->
         }
         Method::Model(threshold) => {
             let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
-            let grid = closer.grid(w, h, TileOptions::default()).map_err(|e| e.to_string())?;
-            let probability = closer.predict(&grid, &image.darkness, 1, |_, _| {});
-            let closure = composite(&image, &probability, *threshold);
+            if probability.is_none() {
+                let grid = closer.grid(w, h, TileOptions::default()).map_err(|e| e.to_string())?;
+                *probability = Some(closer.predict(&grid, &image.darkness, 1, |_, _| {}));
+            }
+            let probability = probability.as_ref().expect("computed above");
+            let closure = composite(&image, probability, *threshold);
             Ok(Drawing::from_image(closure.image).darkness)
         }
     }
@@ -162,29 +171,46 @@ pub fn diagnostic_image(drawing: &EvalDrawing, output: &[u8]) -> RgbImage {
     RgbImage::from_vec(drawing.width as u32, drawing.height as u32, pixels.collect()).expect("plane matches its size")
 }
 
-/// Scores of `method` over the whole set; with `outputs`, also writes each output there as a
-/// diagnostic picture (see [`diagnostic_image`]).
-pub fn evaluate(method: &Method, set: &[EvalDrawing], closer: &GapCloser, outputs: Option<&Path>) -> Result<Scores, String> {
-    let mut total = Scores::default();
+/// Scores of each method over the whole set (an error skips that method only); with `outputs`,
+/// also writes each output there as a diagnostic picture (see [`diagnostic_image`]).
+pub fn evaluate(methods: &[Method], set: &[EvalDrawing], closer: &GapCloser, outputs: Option<&Path>) -> Vec<Result<Scores, String>> {
+    let mut totals: Vec<Result<Scores, String>> = vec![Ok(Scores::default()); methods.len()];
     for drawing in set {
-        let output = run_method(method, drawing, closer).map_err(|e| format!("{}: {e}", drawing.name))?;
-        if let Some(dir) = outputs {
-            let stem = drawing.name.rsplit_once('.').map_or(drawing.name.as_str(), |(stem, _)| stem);
-            let path = dir.join(format!("{stem}.{}.png", method.name().replace([' ', '=', ','], "_")));
-            std::fs::create_dir_all(dir)
-                .and_then(|()| diagnostic_image(drawing, &output).save(&path).map_err(std::io::Error::other))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut probability = None;
+        for (method, total) in methods.iter().zip(&mut totals) {
+            let Ok(sum) = total else { continue };
+            match score_drawing(method, drawing, closer, &mut probability, outputs) {
+                Ok(scores) => sum.add(&scores),
+                Err(e) => *total = Err(format!("{}: {e}", drawing.name)),
+            }
         }
-        total.add(&score(&Case {
-            width: drawing.width,
-            height: drawing.height,
-            clean: &drawing.clean,
-            gapped: &drawing.gapped,
-            output: &output,
-            gaps: &drawing.gaps,
-        }));
     }
-    Ok(total)
+    totals
+}
+
+fn score_drawing(
+    method: &Method,
+    drawing: &EvalDrawing,
+    closer: &GapCloser,
+    probability: &mut Option<ProbabilityMap>,
+    outputs: Option<&Path>,
+) -> Result<Scores, String> {
+    let output = run_method(method, drawing, closer, probability)?;
+    if let Some(dir) = outputs {
+        let stem = drawing.name.rsplit_once('.').map_or(drawing.name.as_str(), |(stem, _)| stem);
+        let path = dir.join(format!("{stem}.{}.png", method.name().replace([' ', '=', ','], "_")));
+        std::fs::create_dir_all(dir)
+            .and_then(|()| diagnostic_image(drawing, &output).save(&path).map_err(std::io::Error::other))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(score(&Case {
+        width: drawing.width,
+        height: drawing.height,
+        clean: &drawing.clean,
+        gapped: &drawing.gapped,
+        output: &output,
+        gaps: &drawing.gaps,
+    }))
 }
 
 /// A Markdown table row per method: the format of the model card.

@@ -27,8 +27,10 @@ fn shipped_model_keeps_its_dev_set_scores() {
     let set = load_set(&dir, 16.0).expect("the dev set loads");
     assert!(set.len() >= 30, "{} drawings in {}: the set is incomplete", set.len(), dir.display());
     let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap();
-    let model = evaluate(&Method::Model(DEFAULT_THRESHOLD), &set, &closer, None).unwrap();
-    let identity = evaluate(&Method::Identity, &set, &closer, None).unwrap();
+    let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)
+        .try_into()
+        .expect("one result per method");
+    let (model, identity) = (model.unwrap(), identity.unwrap());
     eprintln!(
         "dev set: {} gaps, closure {:.3}, regions {:.3} (identity {:.3}), false ink {:.0}/MP, lost ink {}",
         model.gaps,

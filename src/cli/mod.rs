@@ -261,8 +261,8 @@ fn eval(args: &EvalArgs) -> ExitCode {
     }
     methods.extend(args.threshold.iter().map(|&t| Method::Model(t)));
     let mut rows = Vec::new();
-    for method in &methods {
-        match evaluate(method, &set, &closer, args.outputs.as_deref()) {
+    for (method, result) in methods.iter().zip(evaluate(&methods, &set, &closer, args.outputs.as_deref())) {
+        match result {
             Ok(scores) => rows.push((method.name(), scores)),
             Err(e) => eprintln!("warning: {} skipped: {e}", method.name()),
         }

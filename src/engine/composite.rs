@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use image::{DynamicImage, ImageBuffer, Pixel};
 
+use super::bridge::{bridges, neighbours};
 use super::decode::Drawing;
 use super::infer::ProbabilityMap;
 
@@ -34,54 +35,11 @@ pub fn composite(drawing: &Drawing, probability: &ProbabilityMap, threshold: f32
         .zip(&ink)
         .map(|(&p, &is_ink)| p > threshold && !is_ink)
         .collect();
-    let added = attached_to_ink(&candidate, &ink, width, height);
+    let added = bridges(&candidate, &probability.values, &ink, width, height);
     let sources = colour_sources(&added, &drawing.darkness, &ink, width, height);
     let mut image = drawing.image.clone();
     paint(&mut image, &sources);
     Closure { image, added_pixels: sources.len(), added }
-}
-
-fn neighbours(index: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
-    let (x, y) = ((index % width) as i64, (index / width) as i64);
-    (-1..=1i64)
-        .flat_map(move |dy| (-1..=1i64).map(move |dx| (x + dx, y + dy)))
-        .filter(move |&(nx, ny)| (nx, ny) != (x, y) && nx >= 0 && ny >= 0 && nx < width as i64 && ny < height as i64)
-        .map(move |(nx, ny)| ny as usize * width + nx as usize)
-}
-
-/// Keeps the candidate components (8-connected) that touch original ink: a closure always
-/// continues a stroke, and an island in the paper is a stray stroke.
-fn attached_to_ink(candidate: &[bool], ink: &[bool], width: usize, height: usize) -> Vec<bool> {
-    let mut keep = vec![false; candidate.len()];
-    let mut seen = vec![false; candidate.len()];
-    let mut component = Vec::new();
-    for start in 0..candidate.len() {
-        if !candidate[start] || seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        component.clear();
-        component.push(start);
-        let mut touches_ink = false;
-        let mut next = 0;
-        while next < component.len() {
-            let index = component[next];
-            next += 1;
-            for n in neighbours(index, width, height) {
-                touches_ink |= ink[n];
-                if candidate[n] && !seen[n] {
-                    seen[n] = true;
-                    component.push(n);
-                }
-            }
-        }
-        if touches_ink {
-            for &index in &component {
-                keep[index] = true;
-            }
-        }
-    }
-    keep
 }
 
 /// For each added pixel, the original pixel whose colour it takes: the core of the nearest
@@ -154,7 +112,7 @@ fn paint(image: &mut DynamicImage, sources: &[(usize, usize)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{Rgb, RgbImage};
+    use image::{GrayImage, Luma, Rgb, RgbImage};
 
     /// A red horizontal stroke with a 3 px gap, and a probability map that says "ink" across
     /// the gap, over the stroke itself, and on a stray island far away.
@@ -174,7 +132,8 @@ mod tests {
                 let (x, y) = (i % 20, i / 20);
                 let closure = (3..=5).contains(&y) && (1..19).contains(&x);
                 let island = y == 0 && x == 18;
-                if closure || island { 0.9 } else { 0.1 }
+                // Surest along the middle of the stroke, as the network is.
+                if closure && y == 4 { 0.95 } else if closure || island { 0.9 } else { 0.1 }
             })
             .collect();
         (drawing, ProbabilityMap { width: 20, height: 9, values })
@@ -206,6 +165,24 @@ mod tests {
         assert!(!closure.added[18], "stray island kept");
         assert_eq!(closure.added_pixels, closure.added.iter().filter(|&&a| a).count());
         assert_eq!(closure.added_pixels, 9);
+    }
+
+    #[test]
+    fn drops_added_ink_that_bridges_nothing() {
+        // A stroke that ends at x = 9 on purpose; the map extends it by six pixels and
+        // thickens it above: each touches the stroke in one place only.
+        let image = GrayImage::from_fn(20, 9, |x, y| Luma([if (3..=5).contains(&y) && x < 10 { 0 } else { 255 }]));
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let values = (0..20 * 9)
+            .map(|i| {
+                let (x, y) = (i % 20, i / 20);
+                let extension = (3..=5).contains(&y) && (10..16).contains(&x);
+                let thickening = y == 2 && x < 8;
+                if extension || thickening { 0.9 } else { 0.1 }
+            })
+            .collect();
+        let closure = composite(&drawing, &ProbabilityMap { width: 20, height: 9, values }, DEFAULT_THRESHOLD);
+        assert_eq!(closure.added_pixels, 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The one pipeline shared by the CLI, the web app and the trainer's scorer:
 //! decode → tile → model → composite → encode, a module per stage.
 
+mod bridge;
 pub mod composite;
 pub mod decode;
 pub mod encode;

@@ -1,0 +1,260 @@
+//! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
+//! ink and is as wide as the strokes it joins: anything else the model hints at is a stray
+//! stroke (an extension of a line meant to end, a thickened line, an island, or a blob wider
+//! than the lines around it), and stray strokes are what users hate most after leaks.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Up to this far from a stroke's end we look for its width: half the widest line (14 px).
+const WIDTH_SEARCH: usize = 7;
+
+/// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
+/// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
+pub fn bridges(candidate: &[bool], probability: &[f32], ink: &[bool], width: usize, height: usize) -> Vec<bool> {
+    let mut keep = vec![false; candidate.len()];
+    let mut seen = vec![false; candidate.len()];
+    let mut touched = vec![false; candidate.len()];
+    let (mut component, mut contacts) = (Vec::new(), Vec::new());
+    for start in 0..candidate.len() {
+        if !candidate[start] || seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        component.clear();
+        component.push(start);
+        contacts.clear();
+        let mut next = 0;
+        while next < component.len() {
+            let index = component[next];
+            next += 1;
+            for n in neighbours(index, width, height) {
+                if ink[n] && !touched[n] {
+                    touched[n] = true;
+                    contacts.push(n);
+                }
+                if candidate[n] && !seen[n] {
+                    seen[n] = true;
+                    component.push(n);
+                }
+            }
+        }
+        for &c in &contacts {
+            touched[c] = false;
+        }
+        let bridge = Bridge::new(&component, &contacts, probability, ink, width, height);
+        for index in bridge.trimmed(width) {
+            keep[index] = true;
+        }
+    }
+    keep
+}
+
+/// The 8 neighbours of a pixel that lie inside the image.
+pub(super) fn neighbours(index: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
+    let (x, y) = ((index % width) as i64, (index / width) as i64);
+    (-1..=1i64)
+        .flat_map(move |dy| (-1..=1i64).map(move |dx| (x + dx, y + dy)))
+        .filter(move |&(nx, ny)| (nx, ny) != (x, y) && nx >= 0 && ny >= 0 && nx < width as i64 && ny < height as i64)
+        .map(move |(nx, ny)| ny as usize * width + nx as usize)
+}
+
+/// What a pixel of the window around one candidate component is.
+#[derive(Clone, Copy, PartialEq)]
+enum Cell {
+    Other,
+    Ink,
+    /// Original ink touching the component, numbered by place of contact (from 0).
+    Contact(u16),
+    Candidate,
+}
+
+/// One candidate component in a window of its own (its bounding box plus room to measure
+/// the strokes it touches), so the work is proportional to its size, not the image's.
+struct Bridge {
+    left: usize,
+    top: usize,
+    width: usize,
+    height: usize,
+    cells: Vec<Cell>,
+    probability: Vec<f32>,
+    places: u16,
+}
+
+impl Bridge {
+    fn new(component: &[usize], contacts: &[usize], probability: &[f32], ink: &[bool], image_width: usize, image_height: usize) -> Self {
+        let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+        for &index in component {
+            let (x, y) = (index % image_width, index / image_width);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+        let margin = WIDTH_SEARCH + 1;
+        let (left, top) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
+        let (right, bottom) = ((x1 + margin).min(image_width - 1), (y1 + margin).min(image_height - 1));
+        let (width, height) = (right - left + 1, bottom - top + 1);
+        let mut bridge = Self {
+            left,
+            top,
+            width,
+            height,
+            cells: vec![Cell::Other; width * height],
+            probability: vec![0.0; width * height],
+            places: 0,
+        };
+        for y in 0..height {
+            for x in 0..width {
+                let global = (top + y) * image_width + left + x;
+                if ink[global] {
+                    bridge.cells[y * width + x] = Cell::Ink;
+                }
+            }
+        }
+        for &index in component {
+            let local = bridge.local(index, image_width);
+            bridge.cells[local] = Cell::Candidate;
+            bridge.probability[local] = probability[index];
+        }
+        for &index in contacts {
+            let local = bridge.local(index, image_width);
+            bridge.cells[local] = Cell::Contact(u16::MAX);
+        }
+        bridge.number_places(contacts, image_width);
+        bridge
+    }
+
+    fn local(&self, index: usize, image_width: usize) -> usize {
+        (index / image_width - self.top) * self.width + index % image_width - self.left
+    }
+
+    fn global(&self, local: usize, image_width: usize) -> usize {
+        (self.top + local / self.width) * image_width + self.left + local % self.width
+    }
+
+    /// Groups the contact pixels that are 8-connected to each other into places.
+    fn number_places(&mut self, contacts: &[usize], image_width: usize) {
+        let mut stack = Vec::new();
+        for &index in contacts {
+            let first = self.local(index, image_width);
+            if self.cells[first] != Cell::Contact(u16::MAX) {
+                continue;
+            }
+            let place = Cell::Contact(self.places);
+            self.places += 1;
+            self.cells[first] = place;
+            stack.push(first);
+            while let Some(local) = stack.pop() {
+                for n in neighbours(local, self.width, self.height) {
+                    if self.cells[n] == Cell::Contact(u16::MAX) {
+                        self.cells[n] = place;
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The component's pixels to keep, as image indices: nothing unless it joins two places;
+    /// otherwise the most confident path from the first place to each other one, widened to
+    /// the half-width of the widest stroke it joins.
+    fn trimmed(&self, image_width: usize) -> Vec<usize> {
+        if self.places < 2 {
+            return Vec::new();
+        }
+        let path = self.paths();
+        let radius = self.stroke_half_width() - 0.5;
+        let near_path = self.distances(|local| path[local], |cell| cell == Cell::Candidate);
+        (0..self.cells.len())
+            .filter(|&local| self.cells[local] == Cell::Candidate && near_path[local] <= radius)
+            .map(|local| self.global(local, image_width))
+            .collect()
+    }
+
+    /// Multi-source shortest paths through the component, starting next to place 0, where a
+    /// step costs more the less sure the model is; returns the paths back from every other
+    /// place, as a flag per window pixel.
+    fn paths(&self) -> Vec<bool> {
+        let start = |local: usize| self.cells[local] == Cell::Candidate && self.touches_place(local, 0);
+        let (cost, from) = self.shortest(start, |cell| cell == Cell::Candidate, |local| 1.05 - self.probability[local]);
+        let mut on_path = vec![false; self.cells.len()];
+        for place in 1..self.places {
+            let end = (0..self.cells.len())
+                .filter(|&l| cost[l].is_finite() && self.cells[l] == Cell::Candidate && self.touches_place(l, place))
+                .min_by(|&a, &b| cost[a].total_cmp(&cost[b]));
+            let mut at = end;
+            while let Some(local) = at {
+                on_path[local] = true;
+                at = (from[local] != usize::MAX).then_some(from[local]);
+            }
+        }
+        on_path
+    }
+
+    fn touches_place(&self, local: usize, place: u16) -> bool {
+        neighbours(local, self.width, self.height).any(|n| self.cells[n] == Cell::Contact(place))
+    }
+
+    /// Half the width of the widest stroke the component touches: the largest distance to
+    /// paper of any ink pixel near a contact (1 for a hairline).
+    fn stroke_half_width(&self) -> f32 {
+        let is_ink = |cell| matches!(cell, Cell::Ink | Cell::Contact(_));
+        let inside = self.distances(|local| !is_ink(self.cells[local]), is_ink);
+        let mut widest = 1.0f32;
+        for local in (0..self.cells.len()).filter(|&l| matches!(self.cells[l], Cell::Contact(_))) {
+            let (x, y) = (local % self.width, local / self.width);
+            for ny in y.saturating_sub(WIDTH_SEARCH)..(y + WIDTH_SEARCH + 1).min(self.height) {
+                for nx in x.saturating_sub(WIDTH_SEARCH)..(x + WIDTH_SEARCH + 1).min(self.width) {
+                    let d = inside[ny * self.width + nx];
+                    if d.is_finite() {
+                        widest = widest.max(d);
+                    }
+                }
+            }
+        }
+        widest
+    }
+
+    /// Distance (8-neighbour steps of 1 and √2) from the `source` pixels through `passable` cells.
+    fn distances(&self, source: impl Fn(usize) -> bool, passable: impl Fn(Cell) -> bool) -> Vec<f32> {
+        self.shortest(source, passable, |_| 1.0).0
+    }
+
+    /// Dijkstra over the window from every `source` pixel, through `passable` cells, where
+    /// entering a pixel costs the step length times `price` of that pixel. Returns the cost
+    /// and the previous pixel (`usize::MAX` for sources and unreached pixels) of each pixel.
+    fn shortest(
+        &self,
+        source: impl Fn(usize) -> bool,
+        passable: impl Fn(Cell) -> bool,
+        price: impl Fn(usize) -> f32,
+    ) -> (Vec<f32>, Vec<usize>) {
+        let size = self.cells.len();
+        let mut cost = vec![f32::INFINITY; size];
+        let mut from = vec![usize::MAX; size];
+        let mut heap = BinaryHeap::new();
+        for local in (0..size).filter(|&l| source(l)) {
+            cost[local] = 0.0;
+            heap.push(Reverse((0f32.to_bits(), local)));
+        }
+        // Costs are never negative, so their bit patterns sort like the numbers.
+        while let Some(Reverse((bits, local))) = heap.pop() {
+            if f32::from_bits(bits) > cost[local] {
+                continue;
+            }
+            let (x, y) = (local % self.width, local / self.width);
+            for n in neighbours(local, self.width, self.height) {
+                if !passable(self.cells[n]) {
+                    continue;
+                }
+                let diagonal = n % self.width != x && n / self.width != y;
+                let step = if diagonal { std::f32::consts::SQRT_2 } else { 1.0 };
+                let next = cost[local] + step * price(n);
+                if next < cost[n] {
+                    cost[n] = next;
+                    from[n] = local;
+                    heap.push(Reverse((next.to_bits(), n)));
+                }
+            }
+        }
+        (cost, from)
+    }
+}
