@@ -1,5 +1,6 @@
 //! Procedural line art: closed shapes, curves with pen pressure, junctions, corners, hatching,
-//! tapered hair strands, faint construction lines and solid blacks, at widths of 1 to 14 px.
+//! tapered hair strands, clusters of small shapes and dots, faint construction lines and solid
+//! blacks, at widths of 1 to 14 px.
 
 use std::f32::consts::TAU;
 
@@ -36,7 +37,10 @@ pub fn procedural(size: usize, rng: &mut Rng) -> Canvas {
                 hatching(&mut canvas, s, &pen, rng);
                 continue;
             }
-            _ => closed_shape(s, &pen, rng),
+            _ => {
+                speckles(&mut canvas, s, &pen, rng);
+                continue;
+            }
         };
         canvas.stroke(&stroke, pen.ink, pen.aliased);
         strokes.push(stroke);
@@ -175,6 +179,36 @@ fn hatching(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
             })
             .collect();
         canvas.stroke(&stroke, pen.ink, pen.aliased);
+    }
+}
+
+/// A cluster of small closed shapes, dots and dashes a few pixels apart (spots, eyes, stipple,
+/// texture): nothing in it is a gap, so nothing between them may be joined.
+fn speckles(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
+    let (cx, cy) = (rng.range(0.1, 0.9) * s, rng.range(0.1, 0.9) * s);
+    let spread = rng.range(15.0, 50.0);
+    let width = pen.width.min(4.0);
+    for _ in 0..rng.below(4, 14) {
+        let (x, y) = (cx + rng.range(-spread, spread), cy + rng.range(-spread, spread));
+        match rng.below(0, 3) {
+            0 => canvas.stamp(x, y, rng.range(1.0, 4.0), pen.ink, pen.aliased),
+            1 => {
+                let (rx, ry, turn) = (rng.range(2.0, 10.0) + width, rng.range(2.0, 10.0) + width, rng.range(0.0, TAU));
+                let ring: Vec<(f32, f32, f32)> = (0..=40)
+                    .map(|i| {
+                        let a = i as f32 / 40.0 * TAU;
+                        let (px, py) = (rx * a.cos(), ry * a.sin());
+                        (x + px * turn.cos() - py * turn.sin(), y + px * turn.sin() + py * turn.cos(), width / 2.0)
+                    })
+                    .collect();
+                canvas.stroke(&ring, pen.ink, pen.aliased);
+            }
+            _ => {
+                let (length, angle) = (rng.range(3.0, 12.0), rng.range(0.0, TAU));
+                let dash = [(x, y, width / 2.0), (x + angle.cos() * length, y + angle.sin() * length, width / 2.0)];
+                canvas.stroke(&dash, pen.ink, pen.aliased);
+            }
+        }
     }
 }
 
