@@ -65,6 +65,10 @@ pub fn cut_gaps(clean: &Canvas, count: usize, max_length: f32, picking: SitePick
     }
     let mut per_kind = [0usize; 5];
     let by_kind = (picking == SitePicking::RarestKind).then(|| ink_by_kind(clean, &ink, rng));
+    if by_kind.as_ref().is_some_and(|by_kind| by_kind.iter().all(Vec::is_empty)) {
+        // No stroke to cut (say, a patch of solid black only).
+        return (cut, gaps);
+    }
     let mut centres: Vec<(f32, f32, f32)> = Vec::new();
     for _ in 0..count * 30 {
         if gaps.len() >= count {
@@ -410,5 +414,17 @@ mod tests {
         };
         let (random, rarest) = (corner_share(SitePicking::Random), corner_share(SitePicking::RarestKind));
         assert!(rarest > 0.12 && rarest > 2.0 * random, "corner share: random {random:.3}, rarest kind {rarest:.3}");
+    }
+
+    #[test]
+    fn a_drawing_without_strokes_gets_no_gaps() {
+        // Solid black only: ink, but no stroke whose sides could be cut.
+        let mut clean = Canvas::new(64, 64);
+        clean.stamp(32.0, 32.0, 100.0, 1.0, false);
+        for picking in [SitePicking::Random, SitePicking::RarestKind] {
+            let (cut, gaps) = cut_gaps(&clean, 6, 16.0, picking, &mut Rng::new(1));
+            assert!(gaps.is_empty());
+            assert_eq!(cut.darkness, clean.darkness);
+        }
     }
 }
