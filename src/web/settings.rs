@@ -1,7 +1,7 @@
 //! Compute and view settings of the web app: the backends, their tile sizes, and the
 //! sensitivity slider's mapping to the engine's threshold.
 
-use crate::engine::{DEFAULT_THRESHOLD, TileOptions};
+use crate::engine::{DEFAULT_THRESHOLD, TileGrid, TileOptions};
 use crate::model::GapNetConfig;
 
 /// Where the model runs.
@@ -9,7 +9,7 @@ use crate::model::GapNetConfig;
 pub enum Backend {
     /// burn's wgpu backend on the browser's WebGPU.
     WebGpu,
-    /// burn-flex in WebAssembly (SIMD) on the main thread, one tile between yields.
+    /// burn-flex in WebAssembly (SIMD), in one Web Worker per core.
     Cpu,
 }
 
@@ -20,18 +20,24 @@ impl Backend {
             Backend::Cpu => "CPU (WebAssembly)",
         }
     }
+}
 
-    /// Tiles per backend. The CPU blocks the page while a tile runs, so its tiles stay small
-    /// enough to take about a third of a second; 704 px is where the even split of 1080p and
-    /// 4K frames wastes least on the 80 px margins at that size (28 % fewer pixels than 512 px
-    /// tiles). The GPU gets bigger tiles whose buffers stay far below WebGPU's default
-    /// 128 MiB storage-buffer limit.
-    pub fn tile_options(self) -> TileOptions {
-        match self {
-            Backend::WebGpu => TileOptions { tile_size: 1024, batch: 1 },
-            Backend::Cpu => TileOptions { tile_size: 704, batch: 1 },
-        }
-    }
+/// WebGPU's tiles: big, while their buffers stay far below WebGPU's default 128 MiB
+/// storage-buffer limit.
+pub const GPU_TILES: TileOptions = TileOptions { tile_size: 1024, batch: 1 };
+
+/// Tile sizes the CPU workers may use, largest first.
+const CPU_TILE_SIZES: [usize; 3] = [1248, 1024, 704];
+
+/// The CPU tile size for a frame: the one whose tiles, dealt in rounds to `workers`, leave the
+/// least work to the busiest worker. Big tiles waste less on margins; small ones keep more
+/// workers busy (1080p on two workers: two 1248 px tiles; on four: eight 704 px ones).
+pub fn cpu_tile_size(width: usize, height: usize, margin: usize, workers: usize) -> usize {
+    CPU_TILE_SIZES
+        .into_iter()
+        .filter_map(|size| TileGrid::new(width, height, size, margin).ok().map(|grid| (size, grid)))
+        .min_by_key(|(_, grid)| grid.len().div_ceil(workers.max(1)) * grid.tile_w * grid.tile_h)
+        .map_or(CPU_TILE_SIZES[0], |(size, _)| size)
 }
 
 /// WebGPU's default `maxStorageBufferBindingSize`.
@@ -76,11 +82,23 @@ mod tests {
     #[test]
     fn gpu_tiles_fit_webgpu_buffers_and_cover_their_margins() {
         let config = GapNetConfig::new();
-        for backend in [Backend::WebGpu, Backend::Cpu] {
-            let options = backend.tile_options();
-            assert!(largest_buffer_bytes(&config, options) * 4 <= WEBGPU_MAX_BUFFER, "{backend:?}");
-            let grid = crate::engine::TileGrid::new(3840, 2160, options.tile_size, config.receptive_radius());
-            assert!(grid.is_ok(), "{backend:?}: {grid:?}");
-        }
+        assert!(largest_buffer_bytes(&config, GPU_TILES) * 4 <= WEBGPU_MAX_BUFFER);
+        let grid = TileGrid::new(3840, 2160, GPU_TILES.tile_size, config.receptive_radius());
+        assert!(grid.is_ok(), "{grid:?}");
+    }
+
+    #[test]
+    fn cpu_tiles_keep_every_worker_busy_with_little_margin() {
+        let margin = GapNetConfig::new().receptive_radius();
+        let tiles = |workers| {
+            let size = cpu_tile_size(1920, 1080, margin, workers);
+            TileGrid::new(1920, 1080, size, margin).unwrap().len()
+        };
+        // Two workers: one big tile each. Four: enough tiles for all of them.
+        assert_eq!(tiles(2), 2);
+        assert!(tiles(4) >= 4, "{} tiles for four workers", tiles(4));
+        // A small drawing is one tile whatever the workers.
+        let small = cpu_tile_size(300, 200, margin, 4);
+        assert_eq!(TileGrid::new(300, 200, small, margin).unwrap().len(), 1);
     }
 }

@@ -23,6 +23,7 @@ fn files_of(list: Option<FileList>) -> Vec<File> {
 pub fn App() -> impl IntoView {
     let ui = Ui::new();
     spawn_local(compute::probe_gpu(ui));
+    spawn_local(compute::start_cpu_workers());
 
     // Drop anywhere; never let the browser navigate to a dropped file.
     window_event_listener(ev::dragover, move |e| {

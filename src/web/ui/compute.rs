@@ -1,6 +1,6 @@
 //! Where the model runs: WebGPU through burn's wgpu backend when the browser has it, else
-//! burn-flex in WebAssembly; and the tiled inference loop that yields to the page between
-//! tiles, reports progress, stops on cancel and finishes on the CPU if the GPU is lost.
+//! burn-flex in WebAssembly workers (`tile_workers`); and the tiled inference loop that
+//! reports progress, stops on cancel and finishes on the CPU if the GPU is lost.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -10,12 +10,13 @@ use burn::tensor::wgpu::wgpu;
 use leptos::prelude::*;
 
 use fill_line_gaps::engine::infer::stitch_batch;
-use fill_line_gaps::engine::{Drawing, GapCloser, ProbabilityMap};
+use fill_line_gaps::engine::{Drawing, GapCloser, ProbabilityMap, TileGrid};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
-use fill_line_gaps::web::settings::Backend;
+use fill_line_gaps::web::settings::{Backend, GPU_TILES, cpu_tile_size};
 
 use super::js;
-use super::state::{GpuStatus, Ui, with_store};
+use super::state::{CpuWorkers, GpuStatus, Ui, with_store};
+use super::tile_workers::TileWorkers;
 
 pub enum RunError {
     Cancelled,
@@ -52,19 +53,20 @@ pub async fn probe_gpu(ui: Ui) {
     ui.gpu.set(status);
 }
 
-/// The model on `backend`; the CPU one is loaded on first use.
-fn closer(backend: Backend) -> Result<Rc<GapCloser>, String> {
-    with_store(|s| match backend {
-        Backend::WebGpu => s.gpu.clone().ok_or_else(|| "WebGPU is not available".to_string()),
-        Backend::Cpu => {
-            if s.cpu.is_none() {
-                let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex())
-                    .map_err(|e| e.to_string())?;
-                s.cpu = Some(Rc::new(closer));
-            }
-            Ok(s.cpu.clone().expect("just loaded"))
+/// Starts the CPU path's workers with the page, so their code is fetched while it loads.
+pub async fn start_cpu_workers() {
+    let workers = TileWorkers::start().await.map(Rc::new);
+    with_store(|s| s.cpu = CpuWorkers::Done(workers));
+}
+
+/// The CPU path's workers, once they have started (or why they could not).
+async fn cpu_workers() -> Result<Rc<TileWorkers>, RunError> {
+    loop {
+        match with_store(|s| s.cpu.clone()) {
+            CpuWorkers::Starting => js::sleep(50).await,
+            CpuWorkers::Done(workers) => return workers.map_err(RunError::Failed),
         }
-    })
+    }
 }
 
 /// Waits until the start-up WebGPU probe has answered, so the first file runs where it should.
@@ -82,7 +84,7 @@ fn gpu_lost(ui: Ui, reason: &str) {
     ui.notice.set(Some(format!("The GPU stopped working ({reason}); finishing on the CPU.")));
 }
 
-/// The probability map of `drawing`, tile batch by tile batch, with `progress(done, total)`.
+/// The probability map of `drawing`, tile by tile, with `progress(done, total)`.
 pub async fn infer(
     ui: Ui,
     drawing: &Drawing,
@@ -90,41 +92,36 @@ pub async fn infer(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ProbabilityMap, RunError> {
     let mut backend = ui.effective_backend();
-    let mut model = closer(backend).map_err(RunError::Failed)?;
-    let options = backend.tile_options();
-    let grid = model.grid(drawing.width(), drawing.height(), options).map_err(|e| RunError::Failed(e.to_string()))?;
-    let batch = options.batch.max(1);
+    let gpu = with_store(|s| s.gpu.clone()).filter(|_| backend == Backend::WebGpu);
+    let (width, height) = (drawing.width(), drawing.height());
+    let (tile_size, margin) = match &gpu {
+        Some(closer) => (GPU_TILES.tile_size, closer.margin()),
+        None => {
+            let workers = cpu_workers().await?;
+            (cpu_tile_size(width, height, workers.margin, workers.count()), workers.margin)
+        }
+    };
+    let grid = TileGrid::new(width, height, tile_size, margin).map_err(|e| RunError::Failed(e.to_string()))?;
     let mut values = vec![0.0f32; grid.width * grid.height];
     ui.active.set(Some(backend));
     progress(0, grid.len());
     let started = js::now_ms();
-    let mut start = 0;
-    while start < grid.len() {
-        js::yield_now().await;
-        if cancel.get() {
-            return Err(RunError::Cancelled);
+    let mut done = 0;
+    if let Some(closer) = gpu {
+        done = gpu_tiles(ui, &closer, &grid, drawing, cancel, &mut values, &mut progress).await?;
+        if done < grid.len() {
+            backend = Backend::Cpu;
+            ui.active.set(Some(backend));
         }
-        let tiles = start..(start + batch).min(grid.len());
-        let output = model.forward(model.batch_input(&grid, &drawing.darkness, tiles.clone()));
-        let read = match output.into_data_async().await {
-            Ok(data) => data.try_into_vec::<f32>().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(format!("{e:?}")),
-        };
-        match read {
-            Ok(output) => {
-                stitch_batch(&grid, tiles.clone(), &output, &mut values);
-                start = tiles.end;
-                progress(start, grid.len());
-            }
-            // The same grid on the CPU: the tiles stitched so far stay valid.
-            Err(reason) if backend == Backend::WebGpu => {
-                gpu_lost(ui, &reason);
-                backend = Backend::Cpu;
-                model = closer(backend).map_err(RunError::Failed)?;
-                ui.active.set(Some(backend));
-            }
-            Err(reason) => return Err(RunError::Failed(reason)),
-        }
+    }
+    if done < grid.len() {
+        let workers = cpu_workers().await?;
+        workers
+            .run(&grid, &drawing.darkness, done..grid.len(), &mut values, cancel, || {
+                done += 1;
+                progress(done, grid.len());
+            })
+            .await?;
     }
     let seconds = (js::now_ms() - started) / 1000.0;
     web_sys::console::info_1(
@@ -138,4 +135,44 @@ pub async fn infer(
         .into(),
     );
     Ok(ProbabilityMap { width: grid.width, height: grid.height, values })
+}
+
+/// The tiles on WebGPU, yielding to the page between batches. Returns how many are done: all
+/// of them, or those before the GPU was lost (the caller finishes the rest on the CPU; the
+/// tiles stitched so far stay valid).
+async fn gpu_tiles(
+    ui: Ui,
+    closer: &GapCloser,
+    grid: &TileGrid,
+    drawing: &Drawing,
+    cancel: &Cell<bool>,
+    values: &mut [f32],
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<usize, RunError> {
+    let batch = GPU_TILES.batch.max(1);
+    let mut start = 0;
+    while start < grid.len() {
+        js::yield_now().await;
+        if cancel.get() {
+            return Err(RunError::Cancelled);
+        }
+        let tiles = start..(start + batch).min(grid.len());
+        let output = closer.forward(closer.batch_input(grid, &drawing.darkness, tiles.clone()));
+        let read = match output.into_data_async().await {
+            Ok(data) => data.try_into_vec::<f32>().map_err(|e| format!("{e:?}")),
+            Err(e) => Err(format!("{e:?}")),
+        };
+        match read {
+            Ok(output) => {
+                stitch_batch(grid, tiles.clone(), &output, values);
+                start = tiles.end;
+                progress(start, grid.len());
+            }
+            Err(reason) => {
+                gpu_lost(ui, &reason);
+                break;
+            }
+        }
+    }
+    Ok(start)
 }

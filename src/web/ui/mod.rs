@@ -1,6 +1,6 @@
 //! The Leptos front end: one file per job. `state` holds the signals and the engine's data,
 //! `work` the actions (add, run, select, re-composite, export), `compute` the backends and
-//! the tiled inference loop, `js` the few browser calls; the rest are components.
+//! the tiled inference loop, `tile_workers` the CPU path's Web Workers, `js` the few browser calls; the rest are components.
 
 mod app;
 mod backend_picker;
@@ -9,6 +9,7 @@ mod controls;
 mod js;
 mod queue_list;
 mod state;
+mod tile_workers;
 mod viewer;
 mod work;
 

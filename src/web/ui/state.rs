@@ -14,6 +14,8 @@ use fill_line_gaps::web::queue::{ItemId, Queue};
 use fill_line_gaps::web::settings::{Backend, default_sensitivity};
 use fill_line_gaps::web::viewport::Viewport;
 
+use super::tile_workers::TileWorkers;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum GpuStatus {
     /// Asking the browser for an adapter.
@@ -130,7 +132,15 @@ pub struct Store {
     pub cancel: Option<(ItemId, Rc<Cell<bool>>)>,
     pub runner_active: bool,
     pub gpu: Option<Rc<GapCloser>>,
-    pub cpu: Option<Rc<GapCloser>>,
+    pub cpu: CpuWorkers,
+}
+
+/// The CPU path's workers: started with the page.
+#[derive(Clone, Default)]
+pub enum CpuWorkers {
+    #[default]
+    Starting,
+    Done(Result<Rc<TileWorkers>, String>),
 }
 
 thread_local! {
