@@ -1,13 +1,16 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
-//! ink and is as wide as the strokes it joins: anything else the model hints at is a stray
-//! stroke (an extension of a line meant to end, a thickened line, an island, or a blob wider
-//! than the lines around it), and stray strokes are what users hate most after leaks.
+//! ink, at least one of them a stroke's end, and is as wide as the strokes it joins: anything
+//! else the model hints at is a stray stroke (an extension of a line meant to end, a thickened
+//! line, an island, a blob wider than the lines around it, a link between the sides of
+//! neighbouring strokes), and stray strokes are what users hate most after leaks.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Up to this far from a stroke's end we look for its width: half the widest line (14 px).
 const WIDTH_SEARCH: usize = 7;
+/// How far beyond a stroke's half-width we look to tell its end from its side.
+const END_RING: f32 = 6.0;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -88,7 +91,7 @@ impl Bridge {
             let (x, y) = (index % image_width, index / image_width);
             (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
         }
-        let margin = WIDTH_SEARCH + 1;
+        let margin = WIDTH_SEARCH + END_RING as usize + WIDTH_SEARCH + 2;
         let (left, top) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
         let (right, bottom) = ((x1 + margin).min(image_width - 1), (y1 + margin).min(image_height - 1));
         let (width, height) = (right - left + 1, bottom - top + 1);
@@ -160,8 +163,12 @@ impl Bridge {
         if self.places < 2 {
             return Vec::new();
         }
+        let half_width = self.stroke_half_width();
+        if !(0..self.places).any(|place| self.is_stroke_end(place, END_RING + half_width)) {
+            return Vec::new();
+        }
         let path = self.paths();
-        let radius = self.stroke_half_width() - 0.5;
+        let radius = half_width - 0.5;
         let near_path = self.distances(|local| path[local], |cell| cell == Cell::Candidate);
         (0..self.cells.len())
             .filter(|&local| self.cells[local] == Cell::Candidate && near_path[local] <= radius)
@@ -187,6 +194,43 @@ impl Bridge {
             }
         }
         on_path
+    }
+
+    /// Whether the original ink ends at `place`: the ink reached from it without leaving a disc
+    /// of `radius` around it crosses the disc's rim exactly once. A place on the side of a
+    /// stroke crosses it twice and a dot not at all. A closure always starts from a stroke's
+    /// end, so a bridge that joins only sides of strokes or specks is a false closure.
+    fn is_stroke_end(&self, place: u16, radius: f32) -> bool {
+        let contacts: Vec<usize> = (0..self.cells.len()).filter(|&l| self.cells[l] == Cell::Contact(place)).collect();
+        let n = contacts.len() as f32;
+        let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
+        let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
+        let inside = |local: usize| {
+            let (x, y) = ((local % self.width) as f32, (local / self.width) as f32);
+            (x - cx).hypot(y - cy) <= radius + 1.0
+        };
+        let is_ink = |local: usize| matches!(self.cells[local], Cell::Ink | Cell::Contact(_));
+        let mut reached = vec![false; self.cells.len()];
+        let mut stack = contacts.clone();
+        for &c in &contacts {
+            reached[c] = true;
+        }
+        while let Some(local) = stack.pop() {
+            for n in neighbours(local, self.width, self.height) {
+                if !reached[n] && is_ink(n) && inside(n) {
+                    reached[n] = true;
+                    stack.push(n);
+                }
+            }
+        }
+        let steps = (std::f32::consts::TAU * radius).ceil() as usize * 2;
+        let on_rim = |step: usize| {
+            let angle = step as f32 / steps as f32 * std::f32::consts::TAU;
+            let (x, y) = ((cx + radius * angle.cos()).round(), (cy + radius * angle.sin()).round());
+            x >= 0.0 && y >= 0.0 && (x as usize) < self.width && (y as usize) < self.height && reached[y as usize * self.width + x as usize]
+        };
+        let crossings = (0..steps).filter(|&step| on_rim(step) && !on_rim((step + steps - 1) % steps)).count();
+        crossings == 1
     }
 
     fn touches_place(&self, local: usize, place: u16) -> bool {
