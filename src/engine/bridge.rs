@@ -72,6 +72,10 @@ enum Cell {
     Candidate,
 }
 
+fn is_ink(cell: Cell) -> bool {
+    matches!(cell, Cell::Ink | Cell::Contact(_))
+}
+
 /// One candidate component in a window of its own (its bounding box plus room to measure
 /// the strokes it touches), so the work is proportional to its size, not the image's.
 struct Bridge {
@@ -163,12 +167,13 @@ impl Bridge {
         if self.places < 2 {
             return Vec::new();
         }
-        let half_width = self.stroke_half_width();
-        if !(0..self.places).any(|place| self.is_stroke_end(place, END_RING + half_width)) {
+        let inside = self.distances_to_paper();
+        let half_widths: Vec<f32> = (0..self.places).map(|place| self.stroke_half_width(place, &inside)).collect();
+        if !(0..self.places).any(|place| self.is_stroke_end(place, END_RING + half_widths[place as usize])) {
             return Vec::new();
         }
         let path = self.paths();
-        let radius = half_width - 0.5;
+        let radius = half_widths.iter().copied().fold(1.0, f32::max) - 0.5;
         let near_path = self.distances(|local| path[local], |cell| cell == Cell::Candidate);
         (0..self.cells.len())
             .filter(|&local| self.cells[local] == Cell::Candidate && near_path[local] <= radius)
@@ -201,28 +206,7 @@ impl Bridge {
     /// stroke crosses it twice and a dot not at all. A closure always starts from a stroke's
     /// end, so a bridge that joins only sides of strokes or specks is a false closure.
     fn is_stroke_end(&self, place: u16, radius: f32) -> bool {
-        let contacts: Vec<usize> = (0..self.cells.len()).filter(|&l| self.cells[l] == Cell::Contact(place)).collect();
-        let n = contacts.len() as f32;
-        let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
-        let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
-        let inside = |local: usize| {
-            let (x, y) = ((local % self.width) as f32, (local / self.width) as f32);
-            (x - cx).hypot(y - cy) <= radius + 1.0
-        };
-        let is_ink = |local: usize| matches!(self.cells[local], Cell::Ink | Cell::Contact(_));
-        let mut reached = vec![false; self.cells.len()];
-        let mut stack = contacts.clone();
-        for &c in &contacts {
-            reached[c] = true;
-        }
-        while let Some(local) = stack.pop() {
-            for n in neighbours(local, self.width, self.height) {
-                if !reached[n] && is_ink(n) && inside(n) {
-                    reached[n] = true;
-                    stack.push(n);
-                }
-            }
-        }
+        let (reached, (cx, cy)) = self.reach(place, radius + 1.0);
         let steps = (std::f32::consts::TAU * radius).ceil() as usize * 2;
         let on_rim = |step: usize| {
             let angle = step as f32 / steps as f32 * std::f32::consts::TAU;
@@ -233,28 +217,44 @@ impl Bridge {
         crossings == 1
     }
 
+    /// The original ink reached from `place` without leaving a disc of `radius` around the
+    /// middle of its contacts, and that middle.
+    fn reach(&self, place: u16, radius: f32) -> (Vec<bool>, (f32, f32)) {
+        let contacts: Vec<usize> = (0..self.cells.len()).filter(|&l| self.cells[l] == Cell::Contact(place)).collect();
+        let n = contacts.len() as f32;
+        let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
+        let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
+        let mut reached = vec![false; self.cells.len()];
+        for &c in &contacts {
+            reached[c] = true;
+        }
+        let mut stack = contacts;
+        while let Some(local) = stack.pop() {
+            for n in neighbours(local, self.width, self.height) {
+                let (x, y) = ((n % self.width) as f32, (n / self.width) as f32);
+                if !reached[n] && is_ink(self.cells[n]) && (x - cx).hypot(y - cy) <= radius {
+                    reached[n] = true;
+                    stack.push(n);
+                }
+            }
+        }
+        (reached, (cx, cy))
+    }
+
     fn touches_place(&self, local: usize, place: u16) -> bool {
         neighbours(local, self.width, self.height).any(|n| self.cells[n] == Cell::Contact(place))
     }
 
-    /// Half the width of the widest stroke the component touches: the largest distance to
-    /// paper of any ink pixel near a contact (1 for a hairline).
-    fn stroke_half_width(&self) -> f32 {
-        let is_ink = |cell| matches!(cell, Cell::Ink | Cell::Contact(_));
-        let inside = self.distances(|local| !is_ink(self.cells[local]), is_ink);
-        let mut widest = 1.0f32;
-        for local in (0..self.cells.len()).filter(|&l| matches!(self.cells[l], Cell::Contact(_))) {
-            let (x, y) = (local % self.width, local / self.width);
-            for ny in y.saturating_sub(WIDTH_SEARCH)..(y + WIDTH_SEARCH + 1).min(self.height) {
-                for nx in x.saturating_sub(WIDTH_SEARCH)..(x + WIDTH_SEARCH + 1).min(self.width) {
-                    let d = inside[ny * self.width + nx];
-                    if d.is_finite() {
-                        widest = widest.max(d);
-                    }
-                }
-            }
-        }
-        widest
+    /// Per window pixel, its distance to paper (infinite outside the ink).
+    fn distances_to_paper(&self) -> Vec<f32> {
+        self.distances(|local| !is_ink(self.cells[local]), is_ink)
+    }
+
+    /// Half the width of the stroke touched at `place`: the largest distance to paper of the
+    /// ink reached from it near the contact (1 for a hairline).
+    fn stroke_half_width(&self, place: u16, inside: &[f32]) -> f32 {
+        let (reached, _) = self.reach(place, WIDTH_SEARCH as f32);
+        (0..self.cells.len()).filter(|&l| reached[l] && inside[l].is_finite()).map(|l| inside[l]).fold(1.0, f32::max)
     }
 
     /// Distance (8-neighbour steps of 1 and √2) from the `source` pixels through `passable` cells.
