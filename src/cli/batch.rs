@@ -180,9 +180,11 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
                             continue;
                         }
                     };
-                    progress.start_file(&job.input);
-                    let probability =
-                        closer.predict(&grid, &drawing.darkness, options.batch, |done, total| progress.tiles(done, total));
+                    progress.tiles(index, &job.input, 0, grid.len());
+                    let probability = closer.predict(&grid, &drawing.darkness, options.batch, |done, total| {
+                        progress.tiles(index, &job.input, done, total)
+                    });
+                    progress.inferred(index);
                     if inferred_tx.send((index, drawing, probability)).is_err() {
                         break;
                     }
@@ -212,11 +214,14 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
     Ok(closure.added_pixels)
 }
 
-/// A bar over files (with the current file's tiles) on a terminal; one tab-separated line per
-/// finished file (`input`, `output`, added pixels) on stdout otherwise; only errors when quiet.
+/// A bar over files (with the tiles of each file in the network) on a terminal; one
+/// tab-separated line per finished file (`input`, `output`, added pixels) on stdout otherwise;
+/// only errors when quiet.
 struct Progress {
     bar: Option<ProgressBar>,
     quiet: bool,
+    /// The files in the network: job index, name, tiles done and total.
+    running: Mutex<Vec<(usize, String, usize, usize)>>,
 }
 
 impl Progress {
@@ -229,21 +234,27 @@ impl Progress {
             );
             bar
         });
-        Self { bar, quiet }
+        Self { bar, quiet, running: Mutex::new(Vec::new()) }
     }
 
-    fn start_file(&self, input: &Path) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(format!("{}", input.file_name().unwrap_or_default().to_string_lossy()));
-        }
+    fn tiles(&self, job: usize, input: &Path, done: usize, total: usize) {
+        self.update_running(|running| match running.iter_mut().find(|r| r.0 == job) {
+            Some(entry) => (entry.2, entry.3) = (done, total),
+            None => running.push((job, input.file_name().unwrap_or_default().to_string_lossy().into_owned(), done, total)),
+        });
     }
 
-    fn tiles(&self, done: usize, total: usize) {
-        if let Some(bar) = &self.bar {
-            let name = bar.message();
-            let name = name.split(" tiles ").next().unwrap_or_default().to_owned();
-            bar.set_message(format!("{name} tiles {done}/{total}"));
-        }
+    fn inferred(&self, job: usize) {
+        self.update_running(|running| running.retain(|r| r.0 != job));
+    }
+
+    /// Changes the list of files in the network and shows it: `a.png 3/6 tiles · b.png 1/6 tiles`.
+    fn update_running(&self, change: impl FnOnce(&mut Vec<(usize, String, usize, usize)>)) {
+        let Some(bar) = &self.bar else { return };
+        let mut running = self.running.lock().expect("no panics while holding the lock");
+        change(&mut running);
+        let shown: Vec<String> = running.iter().map(|(_, name, done, total)| format!("{name} {done}/{total} tiles")).collect();
+        bar.set_message(shown.join(" · "));
     }
 
     fn report(&self, input: &Path, output: &Path, added: usize) {
