@@ -68,9 +68,12 @@ enum Cell {
     Other,
     Ink,
     /// Original ink touching the component, numbered by place of contact (from 0).
-    Contact(u16),
+    Contact(u32),
     Candidate,
 }
+
+/// A contact pixel before [`Bridge::number_places`] has grouped it.
+const UNNUMBERED: u32 = u32::MAX;
 
 fn is_ink(cell: Cell) -> bool {
     matches!(cell, Cell::Ink | Cell::Contact(_))
@@ -85,7 +88,8 @@ struct Bridge {
     height: usize,
     cells: Vec<Cell>,
     probability: Vec<f32>,
-    places: u16,
+    /// The contact pixels of each place (window indices).
+    places: Vec<Vec<usize>>,
 }
 
 impl Bridge {
@@ -106,7 +110,7 @@ impl Bridge {
             height,
             cells: vec![Cell::Other; width * height],
             probability: vec![0.0; width * height],
-            places: 0,
+            places: Vec::new(),
         };
         for y in 0..height {
             for x in 0..width {
@@ -123,7 +127,7 @@ impl Bridge {
         }
         for &index in contacts {
             let local = bridge.local(index, image_width);
-            bridge.cells[local] = Cell::Contact(u16::MAX);
+            bridge.cells[local] = Cell::Contact(UNNUMBERED);
         }
         bridge.number_places(contacts, image_width);
         bridge
@@ -142,34 +146,36 @@ impl Bridge {
         let mut stack = Vec::new();
         for &index in contacts {
             let first = self.local(index, image_width);
-            if self.cells[first] != Cell::Contact(u16::MAX) {
+            if self.cells[first] != Cell::Contact(UNNUMBERED) {
                 continue;
             }
-            let place = Cell::Contact(self.places);
-            self.places += 1;
+            let place = Cell::Contact(self.places.len() as u32);
+            let mut members = vec![first];
             self.cells[first] = place;
             stack.push(first);
             while let Some(local) = stack.pop() {
                 for n in neighbours(local, self.width, self.height) {
-                    if self.cells[n] == Cell::Contact(u16::MAX) {
+                    if self.cells[n] == Cell::Contact(UNNUMBERED) {
                         self.cells[n] = place;
+                        members.push(n);
                         stack.push(n);
                     }
                 }
             }
+            self.places.push(members);
         }
     }
 
-    /// The component's pixels to keep, as image indices: nothing unless it joins two places;
-    /// otherwise the most confident path from the first place to each other one, widened to
-    /// the half-width of the widest stroke it joins.
+    /// The component's pixels to keep, as image indices: nothing unless it joins two places,
+    /// one of them a stroke's end; otherwise the most confident path from the first place to
+    /// each other one, widened to the half-width of the widest stroke it joins.
     fn trimmed(&self, image_width: usize) -> Vec<usize> {
-        if self.places < 2 {
+        if self.places.len() < 2 {
             return Vec::new();
         }
         let inside = self.distances_to_paper();
-        let half_widths: Vec<f32> = (0..self.places).map(|place| self.stroke_half_width(place, &inside)).collect();
-        if !(0..self.places).any(|place| self.is_stroke_end(place, END_RING + half_widths[place as usize])) {
+        let half_widths: Vec<f32> = (0..self.places.len()).map(|place| self.stroke_half_width(place, &inside)).collect();
+        if !(0..self.places.len()).any(|place| self.is_stroke_end(place, END_RING + half_widths[place])) {
             return Vec::new();
         }
         let path = self.paths();
@@ -181,18 +187,26 @@ impl Bridge {
             .collect()
     }
 
+    /// The component's pixels next to `place`.
+    fn next_to(&self, place: usize) -> impl Iterator<Item = usize> + '_ {
+        self.places[place]
+            .iter()
+            .flat_map(|&contact| neighbours(contact, self.width, self.height))
+            .filter(|&n| self.cells[n] == Cell::Candidate)
+    }
+
     /// Multi-source shortest paths through the component, starting next to place 0, where a
     /// step costs more the less sure the model is; returns the paths back from every other
     /// place, as a flag per window pixel.
     fn paths(&self) -> Vec<bool> {
-        let start = |local: usize| self.cells[local] == Cell::Candidate && self.touches_place(local, 0);
-        let (cost, from) = self.shortest(start, |cell| cell == Cell::Candidate, |local| 1.05 - self.probability[local]);
+        let mut start = vec![false; self.cells.len()];
+        for local in self.next_to(0) {
+            start[local] = true;
+        }
+        let (cost, from) = self.shortest(|local| start[local], |cell| cell == Cell::Candidate, |local| 1.05 - self.probability[local]);
         let mut on_path = vec![false; self.cells.len()];
-        for place in 1..self.places {
-            let end = (0..self.cells.len())
-                .filter(|&l| cost[l].is_finite() && self.cells[l] == Cell::Candidate && self.touches_place(l, place))
-                .min_by(|&a, &b| cost[a].total_cmp(&cost[b]));
-            let mut at = end;
+        for place in 1..self.places.len() {
+            let mut at = self.next_to(place).filter(|&l| cost[l].is_finite()).min_by(|&a, &b| cost[a].total_cmp(&cost[b]));
             while let Some(local) = at {
                 on_path[local] = true;
                 at = (from[local] != usize::MAX).then_some(from[local]);
@@ -205,56 +219,88 @@ impl Bridge {
     /// of `radius` around it crosses the disc's rim exactly once. A place on the side of a
     /// stroke crosses it twice and a dot not at all. A closure always starts from a stroke's
     /// end, so a bridge that joins only sides of strokes or specks is a false closure.
-    fn is_stroke_end(&self, place: u16, radius: f32) -> bool {
-        let (reached, (cx, cy)) = self.reach(place, radius + 1.0);
+    fn is_stroke_end(&self, place: usize, radius: f32) -> bool {
+        let disc = self.reach(place, radius + 1.0);
         let steps = (std::f32::consts::TAU * radius).ceil() as usize * 2;
         let on_rim = |step: usize| {
             let angle = step as f32 / steps as f32 * std::f32::consts::TAU;
-            let (x, y) = ((cx + radius * angle.cos()).round(), (cy + radius * angle.sin()).round());
-            x >= 0.0 && y >= 0.0 && (x as usize) < self.width && (y as usize) < self.height && reached[y as usize * self.width + x as usize]
+            disc.reached(disc.cx + radius * angle.cos(), disc.cy + radius * angle.sin())
         };
         let crossings = (0..steps).filter(|&step| on_rim(step) && !on_rim((step + steps - 1) % steps)).count();
         crossings == 1
     }
 
     /// The original ink reached from `place` without leaving a disc of `radius` around the
-    /// middle of its contacts, and that middle.
-    fn reach(&self, place: u16, radius: f32) -> (Vec<bool>, (f32, f32)) {
-        let contacts: Vec<usize> = (0..self.cells.len()).filter(|&l| self.cells[l] == Cell::Contact(place)).collect();
+    /// middle of its contacts.
+    fn reach(&self, place: usize, radius: f32) -> Disc {
+        let contacts = &self.places[place];
         let n = contacts.len() as f32;
         let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
         let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
-        let mut reached = vec![false; self.cells.len()];
-        for &c in &contacts {
-            reached[c] = true;
-        }
-        let mut stack = contacts;
+        let mut disc = Disc::new(cx, cy, radius);
+        let mut stack: Vec<usize> = contacts.iter().copied().filter(|&l| disc.mark(l, self.width)).collect();
         while let Some(local) = stack.pop() {
             for n in neighbours(local, self.width, self.height) {
-                let (x, y) = ((n % self.width) as f32, (n / self.width) as f32);
-                if !reached[n] && is_ink(self.cells[n]) && (x - cx).hypot(y - cy) <= radius {
-                    reached[n] = true;
+                if is_ink(self.cells[n]) && disc.mark(n, self.width) {
                     stack.push(n);
                 }
             }
         }
-        (reached, (cx, cy))
+        disc
     }
 
-    fn touches_place(&self, local: usize, place: u16) -> bool {
-        neighbours(local, self.width, self.height).any(|n| self.cells[n] == Cell::Contact(place))
-    }
-
-    /// Per window pixel, its distance to paper (infinite outside the ink).
+    /// Per window pixel, its distance to paper (0 on paper): a two-pass chamfer transform
+    /// with steps of 1 and √2.
     fn distances_to_paper(&self) -> Vec<f32> {
-        self.distances(|local| !is_ink(self.cells[local]), is_ink)
+        let (w, h) = (self.width, self.height);
+        let mut d: Vec<f32> = self.cells.iter().map(|&c| if is_ink(c) { f32::INFINITY } else { 0.0 }).collect();
+        let diagonal = std::f32::consts::SQRT_2;
+        for y in 0..h {
+            for x in 0..w {
+                let i = y * w + x;
+                let mut best = d[i];
+                if x > 0 {
+                    best = best.min(d[i - 1] + 1.0);
+                }
+                if y > 0 {
+                    best = best.min(d[i - w] + 1.0);
+                    if x > 0 {
+                        best = best.min(d[i - w - 1] + diagonal);
+                    }
+                    if x + 1 < w {
+                        best = best.min(d[i - w + 1] + diagonal);
+                    }
+                }
+                d[i] = best;
+            }
+        }
+        for y in (0..h).rev() {
+            for x in (0..w).rev() {
+                let i = y * w + x;
+                let mut best = d[i];
+                if x + 1 < w {
+                    best = best.min(d[i + 1] + 1.0);
+                }
+                if y + 1 < h {
+                    best = best.min(d[i + w] + 1.0);
+                    if x + 1 < w {
+                        best = best.min(d[i + w + 1] + diagonal);
+                    }
+                    if x > 0 {
+                        best = best.min(d[i + w - 1] + diagonal);
+                    }
+                }
+                d[i] = best;
+            }
+        }
+        d
     }
 
     /// Half the width of the stroke touched at `place`: the largest distance to paper of the
     /// ink reached from it near the contact (1 for a hairline).
-    fn stroke_half_width(&self, place: u16, inside: &[f32]) -> f32 {
-        let (reached, _) = self.reach(place, WIDTH_SEARCH as f32);
-        (0..self.cells.len()).filter(|&l| reached[l] && inside[l].is_finite()).map(|l| inside[l]).fold(1.0, f32::max)
+    fn stroke_half_width(&self, place: usize, inside: &[f32]) -> f32 {
+        let disc = self.reach(place, WIDTH_SEARCH as f32);
+        disc.members(self.width).filter(|&l| inside[l].is_finite()).map(|l| inside[l]).fold(1.0, f32::max)
     }
 
     /// Distance (8-neighbour steps of 1 and √2) from the `source` pixels through `passable` cells.
@@ -300,5 +346,57 @@ impl Bridge {
             }
         }
         (cost, from)
+    }
+}
+
+/// Pixels marked within a disc of the window, kept in a grid over the disc's bounding box so
+/// the work per place does not grow with the window.
+struct Disc {
+    cx: f32,
+    cy: f32,
+    radius: f32,
+    left: i64,
+    top: i64,
+    side: usize,
+    marked: Vec<bool>,
+}
+
+impl Disc {
+    fn new(cx: f32, cy: f32, radius: f32) -> Self {
+        let side = 2 * radius.ceil() as usize + 3;
+        let (left, top) = ((cx - radius).floor() as i64 - 1, (cy - radius).floor() as i64 - 1);
+        Self { cx, cy, radius, left, top, side, marked: vec![false; side * side] }
+    }
+
+    fn slot(&self, x: i64, y: i64) -> Option<usize> {
+        let (dx, dy) = (x - self.left, y - self.top);
+        (dx >= 0 && dy >= 0 && (dx as usize) < self.side && (dy as usize) < self.side).then(|| dy as usize * self.side + dx as usize)
+    }
+
+    /// Marks window pixel `local` if it lies in the disc and was not marked yet.
+    fn mark(&mut self, local: usize, window_width: usize) -> bool {
+        let (x, y) = ((local % window_width) as f32, (local / window_width) as f32);
+        if (x - self.cx).hypot(y - self.cy) > self.radius {
+            return false;
+        }
+        match self.slot(x as i64, y as i64) {
+            Some(slot) if !self.marked[slot] => {
+                self.marked[slot] = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn reached(&self, x: f32, y: f32) -> bool {
+        self.slot(x.round() as i64, y.round() as i64).is_some_and(|slot| self.marked[slot])
+    }
+
+    /// The marked pixels as window indices.
+    fn members(&self, window_width: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.marked.len()).filter(|&slot| self.marked[slot]).map(move |slot| {
+            let (x, y) = (self.left + (slot % self.side) as i64, self.top + (slot / self.side) as i64);
+            y as usize * window_width + x as usize
+        })
     }
 }
