@@ -152,6 +152,8 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
         }
         Err(_) => {
             let config = GapNetConfig::new().with_widths(options.widths);
+            // The initial weights come from the seed too, so a run replays from scratch.
+            device.seed(options.seed);
             (config.init(&device), config, 0)
         }
     };
@@ -219,6 +221,7 @@ mod tests {
     fn loss_falls_on_a_fixed_batch() {
         let device = Device::flex().autodiff();
         let config = GapNetConfig::new().with_widths([8, 8, 8]);
+        device.seed(1);
         let mut model = config.init(&device);
         let samples: Vec<Sample> = (0..2).map(|k| SampleSource::Procedural.sample(64, &mut sample_rng(1, 0, k))).collect();
         let mut optimizer = AdamConfig::new().init();
