@@ -19,7 +19,9 @@ pub struct TrainOptions {
     pub source_dirs: Vec<PathBuf>,
     pub out: PathBuf,
     pub checkpoint_dir: PathBuf,
-    pub widths: [usize; 3],
+    /// None: the checkpoint's widths, or the default for a new run. Wider than the checkpoint
+    /// grows it (see [`GapNet::grown`]) and restarts the optimizer.
+    pub widths: Option<[usize; 3]>,
     pub patch: usize,
     pub batch: usize,
     pub steps: usize,
@@ -41,6 +43,8 @@ pub enum TrainError {
     Io { path: PathBuf, reason: String },
     #[error("optimizer state: {0}")]
     Optimizer(String),
+    #[error("{0}")]
+    Grow(#[from] crate::model::GrowError),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -143,15 +147,26 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
             let (model, config) = load_weights(&bytes, &model_path.display().to_string(), &device)?;
             let step_text = std::fs::read_to_string(&step_path).map_err(io_error(&step_path))?;
             let step: usize = step_text.trim().parse().map_err(|_| TrainError::Io { path: step_path.clone(), reason: "not a step number".into() })?;
-            let state = std::fs::read(&optimizer_path).map_err(io_error(&optimizer_path))?;
-            optimizer = optimizer
-                .from_bytes(burn::tensor::Bytes::from_bytes_vec(state))
-                .map_err(|e| TrainError::Optimizer(e.to_string()))?;
-            eprintln!("resuming from {} at step {step}", model_path.display());
-            (model, config, step)
+            match options.widths.filter(|&widths| widths != config.widths) {
+                Some(widths) => {
+                    let wider = GapNetConfig::new().with_widths(widths);
+                    device.seed(options.seed ^ step as u64);
+                    let model = model.grown(&config, &wider, &device)?;
+                    eprintln!("growing {:?} from {} at step {step} to {widths:?}; the optimizer starts afresh", config.widths, model_path.display());
+                    (model, wider, step)
+                }
+                None => {
+                    let state = std::fs::read(&optimizer_path).map_err(io_error(&optimizer_path))?;
+                    optimizer = optimizer
+                        .from_bytes(burn::tensor::Bytes::from_bytes_vec(state))
+                        .map_err(|e| TrainError::Optimizer(e.to_string()))?;
+                    eprintln!("resuming from {} at step {step}", model_path.display());
+                    (model, config, step)
+                }
+            }
         }
         Err(_) => {
-            let config = GapNetConfig::new().with_widths(options.widths);
+            let config = options.widths.map_or_else(GapNetConfig::new, |widths| GapNetConfig::new().with_widths(widths));
             // The initial weights come from the seed too, so a run replays from scratch.
             device.seed(options.seed);
             (config.init(&device), config, 0)

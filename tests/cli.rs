@@ -155,3 +155,31 @@ fn wgpu_backend_matches_the_cpu() {
     assert_eq!(on_gpu.to_luma8(), image::open(cpu.join("frame.png")).unwrap().to_luma8());
     assert!(common::bridged(&on_gpu, gaps[0], true));
 }
+
+#[test]
+fn training_resumes_grows_wider_and_refuses_to_shrink() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, checkpoint) = (dir.path().join("gapnet.bpk"), dir.path().join("checkpoint"));
+    let train = |steps: &str, widths: &str| {
+        cli()
+            .args(["train", "--patch", "64", "--batch", "1", "--steps", steps, "--widths", widths])
+            .args(["--checkpoint-every", "1", "--log-every", "1", "--validation-samples", "1"])
+            .arg("--out")
+            .arg(&out)
+            .arg("--checkpoint-dir")
+            .arg(&checkpoint)
+            .output()
+            .unwrap()
+    };
+    let first = train("1", "8,8,8");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let grown = train("2", "12,8,8");
+    let log = String::from_utf8_lossy(&grown.stderr);
+    assert!(grown.status.success() && log.contains("growing [8, 8, 8]") && log.contains("at step 1"), "{log}");
+    let device = burn::prelude::Device::flex();
+    let (_, config) = fill_line_gaps::model::load_weights(&std::fs::read(&out).unwrap(), "out", &device).unwrap();
+    assert_eq!(config.widths, [12, 8, 8]);
+    let shrunk = train("3", "8,8,8");
+    let log = String::from_utf8_lossy(&shrunk.stderr);
+    assert!(!shrunk.status.success() && log.contains("only get wider"), "{log}");
+}

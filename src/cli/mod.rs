@@ -138,9 +138,10 @@ struct TrainArgs {
     /// Resumable state; an existing checkpoint is resumed.
     #[arg(long, default_value = "models/checkpoint")]
     checkpoint_dir: PathBuf,
-    /// Channel widths at 1/4, 1/8 and 1/16 resolution.
-    #[arg(long, value_delimiter = ',', default_value = "32,64,96")]
-    widths: Vec<usize>,
+    /// Channel widths at 1/4, 1/8 and 1/16 resolution [default: the checkpoint's, or
+    /// 32,64,96 for a new run]. Wider than the checkpoint grows it, keeping what it learned.
+    #[arg(long, value_delimiter = ',')]
+    widths: Option<Vec<usize>>,
     #[arg(long, default_value_t = 128)]
     patch: usize,
     #[arg(long, default_value_t = 8)]
@@ -174,9 +175,13 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Train(args)) => {
-            let Ok(widths) = <[usize; 3]>::try_from(args.widths) else {
-                eprintln!("error: --widths takes three numbers");
-                return ExitCode::FAILURE;
+            let widths = match args.widths.map(<[usize; 3]>::try_from) {
+                None => None,
+                Some(Ok(widths)) if widths.iter().all(|&w| (1..=1024).contains(&w)) => Some(widths),
+                Some(_) => {
+                    eprintln!("error: --widths takes three numbers from 1 to 1024");
+                    return ExitCode::FAILURE;
+                }
             };
             if args.patch % 16 != 0 || args.patch < 64 {
                 eprintln!("error: --patch must be a multiple of 16, at least 64");

@@ -11,6 +11,10 @@ use std::collections::BinaryHeap;
 const WIDTH_SEARCH: usize = 7;
 /// How far beyond a stroke's half-width we look to tell its end from its side.
 const END_RING: f32 = 6.0;
+/// How far the search for a bridge goes from a stroke's end, in steps weighted by the
+/// network's doubt (1.05 − p each): past the longest gap (16 px) even where the network is
+/// unsure, and short enough to keep the work local on large low-threshold components.
+const MAX_BRIDGE_COST: f32 = 24.0;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -166,25 +170,28 @@ impl Bridge {
         }
     }
 
-    /// The component's pixels to keep, as image indices: nothing unless it joins two places,
-    /// one of them a stroke's end; otherwise the most confident path from the first place to
-    /// each other one, widened to the half-width of the widest stroke it joins.
+    /// The component's pixels to keep, as image indices: from each stroke end among the
+    /// places, the network's surest path to each other place within reach, widened to the
+    /// half-width of the wider of the two strokes it joins. Nothing when no place is an end.
     fn trimmed(&self, image_width: usize) -> Vec<usize> {
         if self.places.len() < 2 {
             return Vec::new();
         }
         let inside = self.distances_to_paper();
         let half_widths: Vec<f32> = (0..self.places.len()).map(|place| self.stroke_half_width(place, &inside)).collect();
-        if !(0..self.places.len()).any(|place| self.is_stroke_end(place, END_RING + half_widths[place])) {
-            return Vec::new();
+        let mut search = Search::new(self.cells.len());
+        let mut keep = Vec::new();
+        for end in (0..self.places.len()).filter(|&place| self.is_stroke_end(place, END_RING + half_widths[place])) {
+            for (other, path) in self.surest_bridges(end, &mut search) {
+                let radius = half_widths[end].max(half_widths[other]) - 0.5;
+                let candidate = |local: usize| self.cells[local] == Cell::Candidate;
+                search.run(self.width, self.height, path.iter().copied(), candidate, |_| 1.0, radius);
+                keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
+            }
         }
-        let path = self.paths();
-        let radius = half_widths.iter().copied().fold(1.0, f32::max) - 0.5;
-        let near_path = self.distances(|local| path[local], |cell| cell == Cell::Candidate);
-        (0..self.cells.len())
-            .filter(|&local| self.cells[local] == Cell::Candidate && near_path[local] <= radius)
-            .map(|local| self.global(local, image_width))
-            .collect()
+        keep.sort_unstable();
+        keep.dedup();
+        keep.into_iter().map(|local| self.global(local, image_width)).collect()
     }
 
     /// The component's pixels next to `place`.
@@ -195,24 +202,37 @@ impl Bridge {
             .filter(|&n| self.cells[n] == Cell::Candidate)
     }
 
-    /// Multi-source shortest paths through the component, starting next to place 0, where a
-    /// step costs more the less sure the model is; returns the paths back from every other
-    /// place, as a flag per window pixel.
-    fn paths(&self) -> Vec<bool> {
-        let mut start = vec![false; self.cells.len()];
-        for local in self.next_to(0) {
-            start[local] = true;
-        }
-        let (cost, from) = self.shortest(|local| start[local], |cell| cell == Cell::Candidate, |local| 1.05 - self.probability[local]);
-        let mut on_path = vec![false; self.cells.len()];
-        for place in 1..self.places.len() {
-            let mut at = self.next_to(place).filter(|&l| cost[l].is_finite()).min_by(|&a, &b| cost[a].total_cmp(&cost[b]));
-            while let Some(local) = at {
-                on_path[local] = true;
-                at = (from[local] != usize::MAX).then_some(from[local]);
+    /// The places within reach of `end`, each with the surest path to it: the cheapest
+    /// through the component, where a step costs more the less sure the network is.
+    fn surest_bridges(&self, end: usize, search: &mut Search) -> Vec<(usize, Vec<usize>)> {
+        let end_cell = Cell::Contact(end as u32);
+        let candidate = |local: usize| self.cells[local] == Cell::Candidate;
+        let price = |local: usize| 1.05 - self.probability[local];
+        search.run(self.width, self.height, self.next_to(end), candidate, price, MAX_BRIDGE_COST);
+        let mut arrival: Vec<Option<usize>> = vec![None; self.places.len()];
+        for &local in &search.touched {
+            for n in neighbours(local, self.width, self.height) {
+                if let Cell::Contact(place) = self.cells[n] {
+                    if self.cells[n] != end_cell {
+                        let best = &mut arrival[place as usize];
+                        if best.is_none_or(|b| search.cost[local] < search.cost[b]) {
+                            *best = Some(local);
+                        }
+                    }
+                }
             }
         }
-        on_path
+        let mut bridges = Vec::new();
+        for (place, at) in arrival.into_iter().enumerate() {
+            let Some(mut at) = at else { continue };
+            let mut path = vec![at];
+            while search.from[at] != usize::MAX {
+                at = search.from[at];
+                path.push(at);
+            }
+            bridges.push((place, path));
+        }
+        bridges
     }
 
     /// Whether the original ink ends at `place`: the ink reached from it without leaving a disc
@@ -302,50 +322,70 @@ impl Bridge {
         let disc = self.reach(place, WIDTH_SEARCH as f32);
         disc.members(self.width).filter(|&l| inside[l].is_finite()).map(|l| inside[l]).fold(1.0, f32::max)
     }
+}
 
-    /// Distance (8-neighbour steps of 1 and √2) from the `source` pixels through `passable` cells.
-    fn distances(&self, source: impl Fn(usize) -> bool, passable: impl Fn(Cell) -> bool) -> Vec<f32> {
-        self.shortest(source, passable, |_| 1.0).0
+/// Dijkstra over a window with buffers kept between runs: each run costs what it reaches,
+/// not the window's size.
+struct Search {
+    cost: Vec<f32>,
+    from: Vec<usize>,
+    /// The pixels the last run reached.
+    touched: Vec<usize>,
+    heap: BinaryHeap<Reverse<(u32, usize)>>,
+}
+
+impl Search {
+    fn new(size: usize) -> Self {
+        Self { cost: vec![f32::INFINITY; size], from: vec![usize::MAX; size], touched: Vec::new(), heap: BinaryHeap::new() }
     }
 
-    /// Dijkstra over the window from every `source` pixel, through `passable` cells, where
-    /// entering a pixel costs the step length times `price` of that pixel. Returns the cost
-    /// and the previous pixel (`usize::MAX` for sources and unreached pixels) of each pixel.
-    fn shortest(
-        &self,
-        source: impl Fn(usize) -> bool,
-        passable: impl Fn(Cell) -> bool,
+    /// Cheapest paths from the `sources` through `passable` pixels, where entering a pixel
+    /// costs the step length (1 or √2) times its `price`, up to a cost of `limit`; leaves the
+    /// cost and previous pixel (`usize::MAX` for sources) of each pixel reached.
+    fn run(
+        &mut self,
+        width: usize,
+        height: usize,
+        sources: impl Iterator<Item = usize>,
+        passable: impl Fn(usize) -> bool,
         price: impl Fn(usize) -> f32,
-    ) -> (Vec<f32>, Vec<usize>) {
-        let size = self.cells.len();
-        let mut cost = vec![f32::INFINITY; size];
-        let mut from = vec![usize::MAX; size];
-        let mut heap = BinaryHeap::new();
-        for local in (0..size).filter(|&l| source(l)) {
-            cost[local] = 0.0;
-            heap.push(Reverse((0f32.to_bits(), local)));
+        limit: f32,
+    ) {
+        for local in self.touched.drain(..) {
+            self.cost[local] = f32::INFINITY;
+            self.from[local] = usize::MAX;
+        }
+        self.heap.clear();
+        for local in sources {
+            if self.cost[local] > 0.0 {
+                self.cost[local] = 0.0;
+                self.touched.push(local);
+                self.heap.push(Reverse((0f32.to_bits(), local)));
+            }
         }
         // Costs are never negative, so their bit patterns sort like the numbers.
-        while let Some(Reverse((bits, local))) = heap.pop() {
-            if f32::from_bits(bits) > cost[local] {
+        while let Some(Reverse((bits, local))) = self.heap.pop() {
+            if f32::from_bits(bits) > self.cost[local] {
                 continue;
             }
-            let (x, y) = (local % self.width, local / self.width);
-            for n in neighbours(local, self.width, self.height) {
-                if !passable(self.cells[n]) {
+            let (x, y) = (local % width, local / width);
+            for n in neighbours(local, width, height) {
+                if !passable(n) {
                     continue;
                 }
-                let diagonal = n % self.width != x && n / self.width != y;
+                let diagonal = n % width != x && n / width != y;
                 let step = if diagonal { std::f32::consts::SQRT_2 } else { 1.0 };
-                let next = cost[local] + step * price(n);
-                if next < cost[n] {
-                    cost[n] = next;
-                    from[n] = local;
-                    heap.push(Reverse((next.to_bits(), n)));
+                let next = self.cost[local] + step * price(n);
+                if next < self.cost[n] && next <= limit {
+                    if self.cost[n].is_infinite() {
+                        self.touched.push(n);
+                    }
+                    self.cost[n] = next;
+                    self.from[n] = local;
+                    self.heap.push(Reverse((next.to_bits(), n)));
                 }
             }
         }
-        (cost, from)
     }
 }
 

@@ -18,7 +18,7 @@ use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
 /// Side of the pixel blocks folded into channels.
 const BLOCK: usize = 4;
-const BLOCK_CHANNELS: usize = BLOCK * BLOCK;
+pub(super) const BLOCK_CHANNELS: usize = BLOCK * BLOCK;
 
 /// Channel widths at 1/4, 1/8 and 1/16 resolution.
 #[derive(Config, Debug)]
@@ -71,16 +71,16 @@ impl GapNetConfig {
 
 #[derive(Module, Debug)]
 pub struct GapNet {
-    stem: Pointwise,
-    enc1: SeparableBlock,
-    down2: Downsample,
-    enc2: [SeparableBlock; 2],
-    down3: Downsample,
-    bottom: [SeparableBlock; 2],
-    dec2: SeparableBlock,
-    dec1: SeparableBlock,
-    fuse: Pointwise,
-    head: Pointwise,
+    pub(super) stem: Pointwise,
+    pub(super) enc1: SeparableBlock,
+    pub(super) down2: Downsample,
+    pub(super) enc2: [SeparableBlock; 2],
+    pub(super) down3: Downsample,
+    pub(super) bottom: [SeparableBlock; 2],
+    pub(super) dec2: SeparableBlock,
+    pub(super) dec1: SeparableBlock,
+    pub(super) fuse: Pointwise,
+    pub(super) head: Pointwise,
 }
 
 impl GapNet {
@@ -120,9 +120,9 @@ fn upsample(x: Tensor<4>) -> Tensor<4> {
 /// Depthwise 3×3 then pointwise, with a residual path when the width is unchanged.
 #[derive(Module, Debug)]
 pub struct SeparableBlock {
-    depthwise: Conv2d,
-    pointwise: Pointwise,
-    residual: bool,
+    pub(super) depthwise: Conv2d,
+    pub(super) pointwise: Pointwise,
+    pub(super) residual: bool,
 }
 
 impl SeparableBlock {
@@ -147,8 +147,8 @@ impl SeparableBlock {
 /// pooling on the CPU backend) and a pointwise widening.
 #[derive(Module, Debug)]
 pub struct Downsample {
-    depthwise: Conv2d,
-    pointwise: Pointwise,
+    pub(super) depthwise: Conv2d,
+    pub(super) pointwise: Pointwise,
 }
 
 impl Downsample {
@@ -168,8 +168,8 @@ impl Downsample {
 /// its generic convolution.
 #[derive(Module, Debug)]
 pub struct Pointwise {
-    weight: Param<Tensor<2>>,
-    bias: Param<Tensor<1>>,
+    pub(super) weight: Param<Tensor<2>>,
+    pub(super) bias: Param<Tensor<1>>,
 }
 
 impl Pointwise {
