@@ -1,5 +1,5 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
-//! ink, at least one of them a stroke's end, and is as wide as the strokes it joins: anything
+//! ink, at least one of them a stroke's end, and is as wide as the stroke that ends: anything
 //! else the model hints at is a stray stroke (an extension of a line meant to end, a thickened
 //! line, an island, a blob wider than the lines around it, a link between the sides of
 //! neighbouring strokes), and stray strokes are what users hate most after leaks.
@@ -15,6 +15,9 @@ const END_RING: f32 = 6.0;
 /// network's doubt (1.05 − p each): past the longest gap (16 px) even where the network is
 /// unsure, and short enough to keep the work local on large low-threshold components.
 const MAX_BRIDGE_COST: f32 = 24.0;
+/// Cost per pixel of starting a bridge away from the middle of a stroke's end: a tie-breaker,
+/// small against the cost of a step where the network is unsure.
+const OFF_MIDDLE_PRICE: f32 = 0.05;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -172,7 +175,7 @@ impl Bridge {
 
     /// The component's pixels to keep, as image indices: from each stroke end among the
     /// places, the network's surest path to each other place within reach, widened to the
-    /// half-width of the wider of the two strokes it joins. Nothing when no place is an end.
+    /// half-width of the ending stroke. Nothing when no place is an end.
     fn trimmed(&self, image_width: usize) -> Vec<usize> {
         if self.places.len() < 2 {
             return Vec::new();
@@ -182,10 +185,11 @@ impl Bridge {
         let mut search = Search::new(self.cells.len());
         let mut keep = Vec::new();
         for end in (0..self.places.len()).filter(|&place| self.is_stroke_end(place, END_RING + half_widths[place])) {
-            for (other, path) in self.surest_bridges(end, &mut search) {
-                let radius = half_widths[end].max(half_widths[other]) - 0.5;
+            // A closure continues the stroke that ends here, so it is as wide as that stroke.
+            let radius = half_widths[end] - 0.5;
+            for path in self.surest_paths(end, &mut search) {
                 let candidate = |local: usize| self.cells[local] == Cell::Candidate;
-                search.run(self.width, self.height, path.iter().copied(), candidate, |_| 1.0, radius);
+                search.run(self.width, self.height, path.iter().map(|&local| (local, 0.0)), candidate, |_| 1.0, radius);
                 keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
             }
         }
@@ -202,13 +206,18 @@ impl Bridge {
             .filter(|&n| self.cells[n] == Cell::Candidate)
     }
 
-    /// The places within reach of `end`, each with the surest path to it: the cheapest
-    /// through the component, where a step costs more the less sure the network is.
-    fn surest_bridges(&self, end: usize, search: &mut Search) -> Vec<(usize, Vec<usize>)> {
+    /// The surest path from `end` to each other place within reach: the cheapest through the
+    /// component, where a step costs more the less sure the network is.
+    fn surest_paths(&self, end: usize, search: &mut Search) -> Vec<Vec<usize>> {
         let end_cell = Cell::Contact(end as u32);
         let candidate = |local: usize| self.cells[local] == Cell::Candidate;
         let price = |local: usize| 1.05 - self.probability[local];
-        search.run(self.width, self.height, self.next_to(end), candidate, price, MAX_BRIDGE_COST);
+        // Starting off the middle of the stroke's end costs a little, so where the network is
+        // equally sure across a blob the closure continues the stroke instead of jogging aside.
+        let (cx, cy) = self.middle(end);
+        let off_middle = |local: usize| OFF_MIDDLE_PRICE * ((local % self.width) as f32 - cx).hypot((local / self.width) as f32 - cy);
+        let sources = self.next_to(end).map(|local| (local, off_middle(local)));
+        search.run(self.width, self.height, sources, candidate, price, MAX_BRIDGE_COST);
         let mut arrival: Vec<Option<usize>> = vec![None; self.places.len()];
         for &local in &search.touched {
             for n in neighbours(local, self.width, self.height) {
@@ -222,17 +231,16 @@ impl Bridge {
                 }
             }
         }
-        let mut bridges = Vec::new();
-        for (place, at) in arrival.into_iter().enumerate() {
-            let Some(mut at) = at else { continue };
+        let mut paths = Vec::new();
+        for mut at in arrival.into_iter().flatten() {
             let mut path = vec![at];
             while search.from[at] != usize::MAX {
                 at = search.from[at];
                 path.push(at);
             }
-            bridges.push((place, path));
+            paths.push(path);
         }
-        bridges
+        paths
     }
 
     /// Whether the original ink ends at `place`: the ink reached from it without leaving a disc
@@ -250,15 +258,21 @@ impl Bridge {
         crossings == 1
     }
 
-    /// The original ink reached from `place` without leaving a disc of `radius` around the
-    /// middle of its contacts.
-    fn reach(&self, place: usize, radius: f32) -> Disc {
+    /// The mean position of the contacts of `place`.
+    fn middle(&self, place: usize) -> (f32, f32) {
         let contacts = &self.places[place];
         let n = contacts.len() as f32;
         let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
         let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
+        (cx, cy)
+    }
+
+    /// The original ink reached from `place` without leaving a disc of `radius` around the
+    /// middle of its contacts.
+    fn reach(&self, place: usize, radius: f32) -> Disc {
+        let (cx, cy) = self.middle(place);
         let mut disc = Disc::new(cx, cy, radius);
-        let mut stack: Vec<usize> = contacts.iter().copied().filter(|&l| disc.mark(l, self.width)).collect();
+        let mut stack: Vec<usize> = self.places[place].iter().copied().filter(|&l| disc.mark(l, self.width)).collect();
         while let Some(local) = stack.pop() {
             for n in neighbours(local, self.width, self.height) {
                 if is_ink(self.cells[n]) && disc.mark(n, self.width) {
@@ -339,14 +353,15 @@ impl Search {
         Self { cost: vec![f32::INFINITY; size], from: vec![usize::MAX; size], touched: Vec::new(), heap: BinaryHeap::new() }
     }
 
-    /// Cheapest paths from the `sources` through `passable` pixels, where entering a pixel
-    /// costs the step length (1 or √2) times its `price`, up to a cost of `limit`; leaves the
-    /// cost and previous pixel (`usize::MAX` for sources) of each pixel reached.
+    /// Cheapest paths from the `sources` (each with its starting cost) through `passable`
+    /// pixels, where entering a pixel costs the step length (1 or √2) times its `price`, up to
+    /// a cost of `limit`; leaves the cost and previous pixel (`usize::MAX` for sources) of
+    /// each pixel reached.
     fn run(
         &mut self,
         width: usize,
         height: usize,
-        sources: impl Iterator<Item = usize>,
+        sources: impl Iterator<Item = (usize, f32)>,
         passable: impl Fn(usize) -> bool,
         price: impl Fn(usize) -> f32,
         limit: f32,
@@ -356,11 +371,13 @@ impl Search {
             self.from[local] = usize::MAX;
         }
         self.heap.clear();
-        for local in sources {
-            if self.cost[local] > 0.0 {
-                self.cost[local] = 0.0;
-                self.touched.push(local);
-                self.heap.push(Reverse((0f32.to_bits(), local)));
+        for (local, start) in sources {
+            if start < self.cost[local] {
+                if self.cost[local].is_infinite() {
+                    self.touched.push(local);
+                }
+                self.cost[local] = start;
+                self.heap.push(Reverse((start.to_bits(), local)));
             }
         }
         // Costs are never negative, so their bit patterns sort like the numbers.

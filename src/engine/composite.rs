@@ -204,6 +204,23 @@ mod tests {
     }
 
     #[test]
+    fn a_branch_closes_as_wide_as_itself_on_a_wider_stroke() {
+        // A 3 px branch coming down from the top stops 4 px short of a 13 px band; the map
+        // is sure of a 13 px wide blob between them. The closure is the branch's width.
+        let image = GrayImage::from_fn(40, 40, |x, y| {
+            let branch = (19..=21).contains(&x) && y < 14;
+            let band = (18..=30).contains(&y);
+            Luma([if branch || band { 0 } else { 255 }])
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let values = (0..40 * 40).map(|i| if (14..18).contains(&(i / 40)) && (14..27).contains(&(i % 40)) { 0.9 } else { 0.1 }).collect();
+        let closure = composite(&drawing, &ProbabilityMap { width: 40, height: 40, values }, DEFAULT_THRESHOLD);
+        let columns: Vec<usize> = (0..40).filter(|&x| (14..18).any(|y| closure.added[y * 40 + x])).collect();
+        assert_eq!(columns, [19, 20, 21], "added ink in columns {columns:?}");
+        assert_eq!(closure.added_pixels, 12);
+    }
+
+    #[test]
     fn threshold_controls_what_is_added() {
         let (drawing, probability) = gapped_red_stroke();
         assert_eq!(composite(&drawing, &probability, 0.95).added_pixels, 0);
