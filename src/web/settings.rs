@@ -79,9 +79,15 @@ mod tests {
         assert!(threshold_for(200) > 0.0);
     }
 
+    /// The network the app ships with.
+    fn shipped() -> GapNetConfig {
+        let device = burn::prelude::Device::flex();
+        crate::model::load_weights(crate::model::DEFAULT_WEIGHTS, crate::model::DEFAULT_WEIGHTS_NAME, &device).expect("shipped weights load").1
+    }
+
     #[test]
     fn gpu_tiles_fit_webgpu_buffers_and_cover_their_margins() {
-        let config = GapNetConfig::new();
+        let config = shipped();
         assert!(largest_buffer_bytes(&config, GPU_TILES) * 4 <= WEBGPU_MAX_BUFFER);
         let grid = TileGrid::new(3840, 2160, GPU_TILES.tile_size, config.receptive_radius());
         assert!(grid.is_ok(), "{grid:?}");
@@ -89,7 +95,7 @@ mod tests {
 
     #[test]
     fn cpu_tiles_keep_every_worker_busy_with_little_margin() {
-        let margin = GapNetConfig::new().receptive_radius();
+        let margin = shipped().receptive_radius();
         let tiles = |workers| {
             let size = cpu_tile_size(1920, 1080, margin, workers);
             TileGrid::new(1920, 1080, size, margin).unwrap().len()
