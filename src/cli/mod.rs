@@ -10,7 +10,7 @@ use burn::prelude::Device;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, TileOptions};
-use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
+use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, GapNetConfig};
 use fill_line_gaps::train::{TrainOptions, train};
 
 #[derive(Parser, Debug)]
@@ -177,9 +177,9 @@ pub fn run() -> ExitCode {
         Some(Command::Train(args)) => {
             let widths = match args.widths.map(<[usize; 3]>::try_from) {
                 None => None,
-                Some(Ok(widths)) if widths.iter().all(|&w| (1..=1024).contains(&w)) => Some(widths),
+                Some(Ok(widths)) if GapNetConfig::widths_are_valid(&widths) => Some(widths),
                 Some(_) => {
-                    eprintln!("error: --widths takes three numbers from 1 to 1024");
+                    eprintln!("error: --widths takes three numbers from 1 to {}", GapNetConfig::MAX_WIDTH);
                     return ExitCode::FAILURE;
                 }
             };

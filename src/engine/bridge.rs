@@ -188,8 +188,8 @@ impl Bridge {
             // A closure continues the stroke that ends here, so it is as wide as that stroke.
             let radius = half_widths[end] - 0.5;
             for path in self.surest_paths(end, &mut search) {
-                let candidate = |local: usize| self.cells[local] == Cell::Candidate;
-                search.run(self.width, self.height, path.iter().map(|&local| (local, 0.0)), candidate, |_| 1.0, radius);
+                let sources = path.iter().map(|&local| (local, 0.0));
+                search.run(self.width, self.height, sources, |local| self.is_candidate(local), |_| 1.0, radius);
                 keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
             }
         }
@@ -198,36 +198,36 @@ impl Bridge {
         keep.into_iter().map(|local| self.global(local, image_width)).collect()
     }
 
+    fn is_candidate(&self, local: usize) -> bool {
+        self.cells[local] == Cell::Candidate
+    }
+
     /// The component's pixels next to `place`.
     fn next_to(&self, place: usize) -> impl Iterator<Item = usize> + '_ {
         self.places[place]
             .iter()
             .flat_map(|&contact| neighbours(contact, self.width, self.height))
-            .filter(|&n| self.cells[n] == Cell::Candidate)
+            .filter(|&n| self.is_candidate(n))
     }
 
     /// The surest path from `end` to each other place within reach: the cheapest through the
     /// component, where a step costs more the less sure the network is.
     fn surest_paths(&self, end: usize, search: &mut Search) -> Vec<Vec<usize>> {
-        let end_cell = Cell::Contact(end as u32);
-        let candidate = |local: usize| self.cells[local] == Cell::Candidate;
         let price = |local: usize| 1.05 - self.probability[local];
         // Starting off the middle of the stroke's end costs a little, so where the network is
         // equally sure across a blob the closure continues the stroke instead of jogging aside.
         let (cx, cy) = self.middle(end);
         let off_middle = |local: usize| OFF_MIDDLE_PRICE * ((local % self.width) as f32 - cx).hypot((local / self.width) as f32 - cy);
         let sources = self.next_to(end).map(|local| (local, off_middle(local)));
-        search.run(self.width, self.height, sources, candidate, price, MAX_BRIDGE_COST);
+        search.run(self.width, self.height, sources, |local| self.is_candidate(local), price, MAX_BRIDGE_COST);
+        // Where the search first arrives next to each other place.
         let mut arrival: Vec<Option<usize>> = vec![None; self.places.len()];
         for &local in &search.touched {
             for n in neighbours(local, self.width, self.height) {
-                if let Cell::Contact(place) = self.cells[n] {
-                    if self.cells[n] != end_cell {
-                        let best = &mut arrival[place as usize];
-                        if best.is_none_or(|b| search.cost[local] < search.cost[b]) {
-                            *best = Some(local);
-                        }
-                    }
+                let Cell::Contact(place) = self.cells[n] else { continue };
+                let best = &mut arrival[place as usize];
+                if place as usize != end && best.is_none_or(|b| search.cost[local] < search.cost[b]) {
+                    *best = Some(local);
                 }
             }
         }

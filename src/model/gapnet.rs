@@ -30,6 +30,14 @@ pub struct GapNetConfig {
 impl GapNetConfig {
     /// Image sides must be multiples of this: the 4×4 fold, then two 2× downsamplings.
     pub const STRIDE: usize = BLOCK * 4;
+    /// Widest level a network may have: far beyond anything fast enough to use, so a larger
+    /// number is a typo or a corrupt file.
+    pub const MAX_WIDTH: usize = 1024;
+
+    /// Whether every level's width lies in `1..=MAX_WIDTH`.
+    pub fn widths_are_valid(widths: &[usize; 3]) -> bool {
+        widths.iter().all(|&w| (1..=Self::MAX_WIDTH).contains(&w))
+    }
 
     pub fn init(&self, device: &Device) -> GapNet {
         let [c1, c2, c3] = self.widths;

@@ -61,5 +61,5 @@ pub fn save_weights(model: &GapNet, config: &GapNetConfig) -> Result<Vec<u8>, We
 fn parse_widths(text: &str) -> Option<[usize; 3]> {
     let values: Vec<usize> = text.split(',').map(|v| v.trim().parse().ok()).collect::<Option<_>>()?;
     let widths: [usize; 3] = values.try_into().ok()?;
-    widths.iter().all(|&w| (1..=1024).contains(&w)).then_some(widths)
+    GapNetConfig::widths_are_valid(&widths).then_some(widths)
 }
