@@ -5,7 +5,7 @@
 //! neighbouring strokes), and stray strokes are what users hate most after leaks.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 /// Up to this far from a stroke's end we look for its width: half the widest line (14 px).
 const WIDTH_SEARCH: usize = 7;
@@ -18,6 +18,15 @@ const MAX_BRIDGE_COST: f32 = 24.0;
 /// Cost per pixel of starting a bridge away from the middle of a stroke's end: a tie-breaker,
 /// small against the cost of a step where the network is unsure.
 const OFF_MIDDLE_PRICE: f32 = 0.05;
+/// A bridge must be this many times shorter than the way the ink already takes between its
+/// sides (see [`Bridge::is_shortcut`]).
+const DETOUR_FACTOR: f32 = 2.0;
+/// The longest bridge, in pixels: the longest gap (16 px) with room to bend.
+const MAX_BRIDGE_LENGTH: f32 = 26.0;
+/// How far along the ink the detour of a bridge is measured: enough for the longest bridge.
+const MAX_INK_DETOUR: f32 = DETOUR_FACTOR * MAX_BRIDGE_LENGTH;
+/// How far a piece of a place reaches from its first contact (see [`Bridge::pieces`]).
+const PIECE_RADIUS: f32 = 4.0;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -173,21 +182,38 @@ impl Bridge {
         }
     }
 
-    /// The component's pixels to keep, as image indices: from each stroke end among the
-    /// places, the network's surest path to each other place within reach, widened to the
-    /// half-width of the ending stroke. Nothing when no place is an end.
+    /// The component's pixels to keep, as image indices: from the stroke ends among each
+    /// place's contacts, the network's surest path to each other place within reach, widened
+    /// to the half-width of the stroke that ends. Nothing when no place has an end.
     fn trimmed(&self, image_width: usize) -> Vec<usize> {
         if self.places.len() < 2 {
             return Vec::new();
         }
         let inside = self.distances_to_paper();
-        let half_widths: Vec<f32> = (0..self.places.len()).map(|place| self.stroke_half_width(place, &inside)).collect();
         let mut search = Search::new(self.cells.len());
+        let mut along_ink = Search::new(self.cells.len());
+        let mut taken = vec![false; self.cells.len()];
         let mut keep = Vec::new();
-        for end in (0..self.places.len()).filter(|&place| self.is_stroke_end(place, END_RING + half_widths[place])) {
-            // A closure continues the stroke that ends here, so it is as wide as that stroke.
-            let radius = half_widths[end] - 0.5;
-            for path in self.surest_paths(end, &mut search) {
+        for place in 0..self.places.len() {
+            let ends: Vec<End> = self
+                .pieces(place, &mut taken)
+                .into_iter()
+                .map(|contacts| End { half_width: self.stroke_half_width(&contacts, &inside), contacts })
+                .filter(|end| self.is_stroke_end(&end.contacts, END_RING + end.half_width))
+                .collect();
+            if ends.is_empty() {
+                continue;
+            }
+            let paths = self.surest_paths(place, &ends, &mut search);
+            // Along the ink from these ends, how far each other place is.
+            let sources = ends.iter().flat_map(|end| end.contacts.iter().map(|&local| (local, 0.0)));
+            along_ink.run(self.width, self.height, sources, |local| is_ink(self.cells[local]), |_| 1.0, MAX_INK_DETOUR);
+            for (path, end, other) in paths {
+                if !self.is_shortcut(&path, other, &along_ink) {
+                    continue;
+                }
+                // A closure continues the stroke that ends here, so it is as wide as that stroke.
+                let radius = ends[end].half_width - 0.5;
                 let sources = path.iter().map(|&local| (local, 0.0));
                 search.run(self.width, self.height, sources, |local| self.is_candidate(local), |_| 1.0, radius);
                 keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
@@ -202,53 +228,101 @@ impl Bridge {
         self.cells[local] == Cell::Candidate
     }
 
-    /// The component's pixels next to `place`.
-    fn next_to(&self, place: usize) -> impl Iterator<Item = usize> + '_ {
-        self.places[place]
-            .iter()
-            .flat_map(|&contact| neighbours(contact, self.width, self.height))
-            .filter(|&n| self.is_candidate(n))
+    /// The contacts of `place` cut into pieces no wider than a stroke's end, so that a place
+    /// running along a stroke's side (where the network also sees its anti-aliased fringe as
+    /// ink) still shows where the stroke ends.
+    fn pieces(&self, place: usize, taken: &mut [bool]) -> Vec<Vec<usize>> {
+        let mut pieces = Vec::new();
+        let mut stack = Vec::new();
+        for &first in &self.places[place] {
+            if taken[first] {
+                continue;
+            }
+            let (fx, fy) = ((first % self.width) as f32, (first / self.width) as f32);
+            let near = |local: usize| ((local % self.width) as f32 - fx).hypot((local / self.width) as f32 - fy) <= PIECE_RADIUS;
+            taken[first] = true;
+            let mut piece = vec![first];
+            stack.push(first);
+            while let Some(local) = stack.pop() {
+                for n in neighbours(local, self.width, self.height) {
+                    if !taken[n] && self.cells[n] == Cell::Contact(place as u32) && near(n) {
+                        taken[n] = true;
+                        piece.push(n);
+                        stack.push(n);
+                    }
+                }
+            }
+            pieces.push(piece);
+        }
+        pieces
     }
 
-    /// The surest path from `end` to each other place within reach: the cheapest through the
-    /// component, where a step costs more the less sure the network is.
-    fn surest_paths(&self, end: usize, search: &mut Search) -> Vec<Vec<usize>> {
+    /// The component's pixels next to `contacts`.
+    fn next_to<'a>(&'a self, contacts: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+        contacts.iter().flat_map(|&contact| neighbours(contact, self.width, self.height)).filter(|&n| self.is_candidate(n))
+    }
+
+    /// From the `ends` of `place`, the surest path to each other place within reach (the
+    /// cheapest through the component, where a step costs more the less sure the network is),
+    /// each with the end it starts from.
+    fn surest_paths(&self, place: usize, ends: &[End], search: &mut Search) -> Vec<(Vec<usize>, usize, usize)> {
         let price = |local: usize| 1.05 - self.probability[local];
         // Starting off the middle of the stroke's end costs a little, so where the network is
         // equally sure across a blob the closure continues the stroke instead of jogging aside.
-        let (cx, cy) = self.middle(end);
-        let off_middle = |local: usize| OFF_MIDDLE_PRICE * ((local % self.width) as f32 - cx).hypot((local / self.width) as f32 - cy);
-        let sources = self.next_to(end).map(|local| (local, off_middle(local)));
+        let mut starts: BTreeMap<usize, (f32, usize)> = BTreeMap::new();
+        for (index, end) in ends.iter().enumerate() {
+            let (cx, cy) = middle(&end.contacts, self.width);
+            for local in self.next_to(&end.contacts) {
+                let cost = OFF_MIDDLE_PRICE * ((local % self.width) as f32 - cx).hypot((local / self.width) as f32 - cy);
+                let best = starts.entry(local).or_insert((cost, index));
+                if cost < best.0 {
+                    *best = (cost, index);
+                }
+            }
+        }
+        let sources = starts.iter().map(|(&local, &(cost, _))| (local, cost));
         search.run(self.width, self.height, sources, |local| self.is_candidate(local), price, MAX_BRIDGE_COST);
         // Where the search first arrives next to each other place.
         let mut arrival: Vec<Option<usize>> = vec![None; self.places.len()];
         for &local in &search.touched {
             for n in neighbours(local, self.width, self.height) {
-                let Cell::Contact(place) = self.cells[n] else { continue };
-                let best = &mut arrival[place as usize];
-                if place as usize != end && best.is_none_or(|b| search.cost[local] < search.cost[b]) {
+                let Cell::Contact(other) = self.cells[n] else { continue };
+                let best = &mut arrival[other as usize];
+                if other as usize != place && best.is_none_or(|b| search.cost[local] < search.cost[b]) {
                     *best = Some(local);
                 }
             }
         }
         let mut paths = Vec::new();
-        for mut at in arrival.into_iter().flatten() {
+        for (other, arrived) in arrival.into_iter().enumerate() {
+            let Some(mut at) = arrived else { continue };
             let mut path = vec![at];
             while search.from[at] != usize::MAX {
                 at = search.from[at];
                 path.push(at);
             }
-            paths.push(path);
+            paths.push((path, starts[&at].1, other));
         }
         paths
     }
 
-    /// Whether the original ink ends at `place`: the ink reached from it without leaving a disc
-    /// of `radius` around it crosses the disc's rim exactly once. A place on the side of a
+    /// Whether a bridge along `path` to place `other` is a shortcut, as gaps are: no longer
+    /// than a gap, where the original ink joins its two sides only by a way much longer than
+    /// the bridge, or not nearby at all. A path along the stroke it starts from (through the
+    /// anti-aliased fringe the network also sees as ink) would only thicken that stroke.
+    fn is_shortcut(&self, path: &[usize], other: usize, along_ink: &Search) -> bool {
+        // The path's pixels plus the step onto the ink at each side.
+        let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
+        let detour = self.places[other].iter().map(|&local| along_ink.cost[local]).fold(f32::INFINITY, f32::min);
+        length <= MAX_BRIDGE_LENGTH && detour > DETOUR_FACTOR * length
+    }
+
+    /// Whether the original ink ends at `contacts`: the ink reached from them without leaving a
+    /// disc of `radius` around them crosses the disc's rim exactly once. A place on the side of a
     /// stroke crosses it twice and a dot not at all. A closure always starts from a stroke's
     /// end, so a bridge that joins only sides of strokes or specks is a false closure.
-    fn is_stroke_end(&self, place: usize, radius: f32) -> bool {
-        let disc = self.reach(place, radius + 1.0);
+    fn is_stroke_end(&self, contacts: &[usize], radius: f32) -> bool {
+        let disc = self.reach(contacts, radius + 1.0);
         let steps = (std::f32::consts::TAU * radius).ceil() as usize * 2;
         let on_rim = |step: usize| {
             let angle = step as f32 / steps as f32 * std::f32::consts::TAU;
@@ -258,21 +332,12 @@ impl Bridge {
         crossings == 1
     }
 
-    /// The mean position of the contacts of `place`.
-    fn middle(&self, place: usize) -> (f32, f32) {
-        let contacts = &self.places[place];
-        let n = contacts.len() as f32;
-        let cx = contacts.iter().map(|&l| (l % self.width) as f32).sum::<f32>() / n;
-        let cy = contacts.iter().map(|&l| (l / self.width) as f32).sum::<f32>() / n;
-        (cx, cy)
-    }
-
-    /// The original ink reached from `place` without leaving a disc of `radius` around the
-    /// middle of its contacts.
-    fn reach(&self, place: usize, radius: f32) -> Disc {
-        let (cx, cy) = self.middle(place);
+    /// The original ink reached from `contacts` without leaving a disc of `radius` around
+    /// their middle.
+    fn reach(&self, contacts: &[usize], radius: f32) -> Disc {
+        let (cx, cy) = middle(contacts, self.width);
         let mut disc = Disc::new(cx, cy, radius);
-        let mut stack: Vec<usize> = self.places[place].iter().copied().filter(|&l| disc.mark(l, self.width)).collect();
+        let mut stack: Vec<usize> = contacts.iter().copied().filter(|&l| disc.mark(l, self.width)).collect();
         while let Some(local) = stack.pop() {
             for n in neighbours(local, self.width, self.height) {
                 if is_ink(self.cells[n]) && disc.mark(n, self.width) {
@@ -330,12 +395,31 @@ impl Bridge {
         d
     }
 
-    /// Half the width of the stroke touched at `place`: the largest distance to paper of the
-    /// ink reached from it near the contact (1 for a hairline).
-    fn stroke_half_width(&self, place: usize, inside: &[f32]) -> f32 {
-        let disc = self.reach(place, WIDTH_SEARCH as f32);
+    /// Half the width of the stroke touched at `contacts`: the largest distance to paper of the
+    /// ink reached from them nearby (1 for a hairline).
+    fn stroke_half_width(&self, contacts: &[usize], inside: &[f32]) -> f32 {
+        let disc = self.reach(contacts, WIDTH_SEARCH as f32);
         disc.members(self.width).filter(|&l| inside[l].is_finite()).map(|l| inside[l]).fold(1.0, f32::max)
     }
+}
+
+/// Where a stroke ends among a place's contacts, and how wide that stroke is.
+struct End {
+    contacts: Vec<usize>,
+    half_width: f32,
+}
+
+/// The mean position of window pixels.
+fn middle(pixels: &[usize], window_width: usize) -> (f32, f32) {
+    let n = pixels.len() as f32;
+    let cx = pixels.iter().map(|&l| (l % window_width) as f32).sum::<f32>() / n;
+    let cy = pixels.iter().map(|&l| (l / window_width) as f32).sum::<f32>() / n;
+    (cx, cy)
+}
+
+/// The length of a step between 8-neighbours: 1 straight, √2 diagonally.
+fn step_length(from: usize, to: usize, width: usize) -> f32 {
+    if from % width != to % width && from / width != to / width { std::f32::consts::SQRT_2 } else { 1.0 }
 }
 
 /// Dijkstra over a window with buffers kept between runs: each run costs what it reaches,
@@ -385,14 +469,11 @@ impl Search {
             if f32::from_bits(bits) > self.cost[local] {
                 continue;
             }
-            let (x, y) = (local % width, local / width);
             for n in neighbours(local, width, height) {
                 if !passable(n) {
                     continue;
                 }
-                let diagonal = n % width != x && n / width != y;
-                let step = if diagonal { std::f32::consts::SQRT_2 } else { 1.0 };
-                let next = self.cost[local] + step * price(n);
+                let next = self.cost[local] + step_length(local, n, width) * price(n);
                 if next < self.cost[n] && next <= limit {
                     if self.cost[n].is_infinite() {
                         self.touched.push(n);

@@ -188,6 +188,47 @@ mod tests {
     }
 
     #[test]
+    fn closes_a_line_whose_fringe_the_network_sees_as_ink() {
+        // A long vertical 3 px line with a light anti-aliased fringe on its right, cut from row
+        // 45 to 54; the map is sure of the line, its fringe and the gap all along. The gap
+        // closes, and the fringe beside the ink is left as it was.
+        let image = GrayImage::from_fn(24, 100, |x, y| {
+            let cut = (45..55).contains(&y);
+            Luma([match x {
+                9..=11 if !cut => 0,
+                12 if !cut => 145,
+                _ => 255,
+            }])
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let values = (0..24 * 100).map(|i| if (9..=12).contains(&(i % 24)) { 0.9 } else { 0.1 }).collect();
+        let closure = composite(&drawing, &ProbabilityMap { width: 24, height: 100, values }, DEFAULT_THRESHOLD);
+        let rows: Vec<usize> = (0..100).filter(|&y| (0..24).any(|x| closure.added[y * 24 + x])).collect();
+        assert_eq!(rows, (45..55).collect::<Vec<_>>(), "added ink in rows {rows:?}");
+        assert!((45..55).all(|y| closure.added[y * 24 + 10]), "the line's middle is not closed");
+    }
+
+    #[test]
+    fn does_not_thicken_a_stroke_along_its_side() {
+        // A stroke ends at x = 30; the map sees a strip along its underside that touches it
+        // near its end and again further back, dipping away in between. Joining the two is no
+        // gap: the ink already joins them a short way along.
+        let image = GrayImage::from_fn(50, 30, |x, y| Luma([if (10..=12).contains(&y) && x <= 30 { 0 } else { 255 }]));
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let values = (0..50 * 30)
+            .map(|i| {
+                let (x, y) = (i % 50, i / 50);
+                let touching = y == 13 && ((10..=14).contains(&x) || (22..=31).contains(&x));
+                let dip = y == 14 && (14..=22).contains(&x);
+                let cap = x == 31 && (10..=13).contains(&y);
+                if touching || dip || cap { 0.9 } else { 0.1 }
+            })
+            .collect();
+        let closure = composite(&drawing, &ProbabilityMap { width: 50, height: 30, values }, DEFAULT_THRESHOLD);
+        assert_eq!(closure.added_pixels, 0);
+    }
+
+    #[test]
     fn drops_bridges_between_the_sides_of_strokes() {
         // Two long parallel strokes 4 px apart, and a map that joins them in the middle: no
         // stroke ends there, so nothing is a gap.
