@@ -1,6 +1,6 @@
-//! Procedural line art: closed shapes, curves with pen pressure, junctions, corners, hatching,
-//! tapered hair strands, clusters of small shapes and dots, faint construction lines and solid
-//! blacks, at widths of 1 to 14 px.
+//! Procedural line art: closed shapes (smooth or rough), curves with pen pressure, junctions,
+//! corners, hatching, tapered hair strands, bark-like rough strokes, clusters of small shapes
+//! and dots, stipple, faint construction lines and solid blacks, at widths of 1 to 14 px.
 
 use std::f32::consts::TAU;
 
@@ -27,7 +27,7 @@ pub fn procedural(size: usize, rng: &mut Rng) -> Canvas {
     let mut strokes: Vec<Vec<(f32, f32, f32)>> = Vec::new();
     let elements = rng.below(4, 10);
     for _ in 0..elements {
-        let stroke = match rng.below(0, 10) {
+        let stroke = match rng.below(0, 12) {
             0..=2 => closed_shape(s, &pen, rng),
             3..=4 => pressure_curve(s, &pen, rng),
             5 => corner_polyline(s, &pen, rng),
@@ -35,6 +35,14 @@ pub fn procedural(size: usize, rng: &mut Rng) -> Canvas {
             7 => hair_strand(s, &pen, rng),
             8 => {
                 hatching(&mut canvas, s, &pen, rng);
+                continue;
+            }
+            9 => {
+                stipple(&mut canvas, s, &pen, rng);
+                continue;
+            }
+            10 => {
+                bark(&mut canvas, s, &pen, rng);
                 continue;
             }
             _ => {
@@ -102,12 +110,26 @@ fn closed_shape(s: f32, pen: &Pen, rng: &mut Rng) -> Vec<(f32, f32, f32)> {
     let rotation = rng.range(0.0, TAU);
     let lobes: Vec<(f32, f32)> = (0..3).map(|_| (rng.range(0.0, 0.25), rng.range(0.0, TAU))).collect();
     let wobble = rng.range(0.0, 0.25);
-    let n = 160;
+    // Some outlines are rough (coastlines, fur, foliage): ripples of a few pixels over
+    // wavelengths of 8 to 60 px along the outline.
+    let perimeter = TAU * (rx + ry) / 2.0;
+    let ripples: Vec<(f32, f32, f32)> = if rng.chance(0.35) {
+        (0..rng.below(2, 5))
+            .map(|_| {
+                let wavelength = rng.range(8.0, 60.0);
+                ((perimeter / wavelength).round().max(1.0), rng.range(0.5, 0.12 * wavelength), rng.range(0.0, TAU))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let n = if ripples.is_empty() { 160 } else { 600 };
     (0..=n)
         .map(|i| {
             let a = i as f32 / n as f32 * TAU;
             let bump: f32 = lobes.iter().enumerate().map(|(k, &(amp, phase))| amp * ((k + 2) as f32 * a + phase).sin()).sum();
-            let (x, y) = (rx * (1.0 + bump) * a.cos(), ry * (1.0 + bump) * a.sin());
+            let ripple: f32 = ripples.iter().map(|&(k, px, phase)| px * (k * a + phase).sin()).sum();
+            let (x, y) = ((rx * (1.0 + bump) + ripple) * a.cos(), (ry * (1.0 + bump) + ripple) * a.sin());
             let (sin, cos) = rotation.sin_cos();
             (cx + x * cos - y * sin, cy + x * sin + y * cos, pressure(i as f32 / n as f32, pen.width, false, false, wobble))
         })
@@ -209,6 +231,44 @@ fn speckles(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
                 canvas.stroke(&dash, pen.ink, pen.aliased);
             }
         }
+    }
+}
+
+/// Dense dots over an area (stipple, screentone, scanned texture): strokes that cross it keep
+/// their gaps, and nothing between the dots is a gap.
+fn stipple(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
+    let (cx, cy) = (rng.range(0.0, 1.0) * s, rng.range(0.0, 1.0) * s);
+    let radius = rng.range(20.0, 90.0);
+    let density = rng.range(0.004, 0.03);
+    let dots = (density * std::f32::consts::PI * radius * radius) as usize;
+    let size = rng.range(0.5, 2.0);
+    for _ in 0..dots {
+        let (r, a) = (radius * rng.unit().sqrt(), rng.range(0.0, TAU));
+        canvas.stamp(cx + r * a.cos(), cy + r * a.sin(), size * rng.range(0.6, 1.4), pen.ink, pen.aliased);
+    }
+}
+
+/// Rough, roughly parallel strokes with blunt ends (bark, wood grain, folds): ends that look
+/// like the sides of a gap but must stay open.
+fn bark(canvas: &mut Canvas, s: f32, pen: &Pen, rng: &mut Rng) {
+    let (cx, cy) = (rng.range(0.1, 0.9) * s, rng.range(0.1, 0.9) * s);
+    let angle = rng.range(0.0, TAU);
+    let (dx, dy) = (angle.cos(), angle.sin());
+    let width = (pen.width * rng.range(0.5, 1.0)).max(0.8);
+    for _ in 0..rng.below(3, 10) {
+        let (along, across) = (rng.range(-40.0, 40.0), rng.range(-40.0, 40.0));
+        let (ox, oy) = (cx + dx * along - dy * across, cy + dy * along + dx * across);
+        let length = rng.range(8.0, 60.0);
+        let (amplitude, wavelength, phase) = (rng.range(0.0, 4.0), rng.range(8.0, 30.0), rng.range(0.0, TAU));
+        let steps = (length / 2.0).ceil() as usize;
+        let stroke: Vec<(f32, f32, f32)> = (0..=steps)
+            .map(|i| {
+                let t = i as f32 / steps as f32;
+                let side = amplitude * (t * length / wavelength * TAU + phase).sin();
+                (ox + dx * length * t - dy * side, oy + dy * length * t + dx * side, pressure(t, width, false, false, 0.2))
+            })
+            .collect();
+        canvas.stroke(&stroke, pen.ink, pen.aliased);
     }
 }
 
