@@ -26,7 +26,7 @@ const MAX_BRIDGE_LENGTH: f32 = 26.0;
 /// How far along the ink the detour of a bridge is measured: enough for the longest bridge.
 const MAX_INK_DETOUR: f32 = DETOUR_FACTOR * MAX_BRIDGE_LENGTH;
 /// How far a piece of a place reaches from its first contact (see [`Bridge::pieces`]).
-const PIECE_RADIUS: f32 = 4.0;
+const PIECE_RADIUS: f32 = 3.0;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
