@@ -20,7 +20,7 @@ const MAX_BRIDGE_COST: f32 = 24.0;
 const OFF_MIDDLE_PRICE: f32 = 0.05;
 /// A bridge must be this many times shorter than the way the ink already takes between its
 /// sides (see [`Bridge::is_shortcut`]).
-const DETOUR_FACTOR: f32 = 2.0;
+const DETOUR_FACTOR: f32 = 4.0;
 /// The longest bridge, in pixels: the longest gap (16 px) with room to bend.
 const MAX_BRIDGE_LENGTH: f32 = 26.0;
 /// How far along the ink the detour of a bridge is measured: enough for the longest bridge.
