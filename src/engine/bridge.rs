@@ -23,8 +23,6 @@ const OFF_MIDDLE_PRICE: f32 = 0.05;
 const DETOUR_FACTOR: f32 = 4.0;
 /// The longest bridge, in pixels: the longest gap (16 px) with room to bend.
 const MAX_BRIDGE_LENGTH: f32 = 26.0;
-/// How far along the ink the detour of a bridge is measured: enough for the longest bridge.
-const MAX_INK_DETOUR: f32 = DETOUR_FACTOR * MAX_BRIDGE_LENGTH;
 /// How far a piece of a place reaches from its first contact (see [`Bridge::pieces`]).
 const PIECE_RADIUS: f32 = 3.0;
 
@@ -204,12 +202,23 @@ impl Bridge {
             if ends.is_empty() {
                 continue;
             }
-            let paths = self.surest_paths(place, &ends, &mut search);
-            // Along the ink from these ends, how far each other place is.
+            // Bridges no longer than a gap, each with its length: its pixels plus the step onto
+            // the ink at each side.
+            let paths: Vec<(Vec<usize>, usize, usize, f32)> = self
+                .surest_paths(place, &ends, &mut search)
+                .into_iter()
+                .map(|(path, end, other)| {
+                    let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
+                    (path, end, other, length)
+                })
+                .filter(|&(_, _, _, length)| length <= MAX_BRIDGE_LENGTH)
+                .collect();
+            let Some(longest) = paths.iter().map(|&(_, _, _, length)| length).reduce(f32::max) else { continue };
+            // Along the ink from these ends, how far each other place is, as far as it matters.
             let sources = ends.iter().flat_map(|end| end.contacts.iter().map(|&local| (local, 0.0)));
-            along_ink.run(self.width, self.height, sources, |local| is_ink(self.cells[local]), |_| 1.0, MAX_INK_DETOUR);
-            for (path, end, other) in paths {
-                if !self.is_shortcut(&path, other, &along_ink) {
+            along_ink.run(self.width, self.height, sources, |local| is_ink(self.cells[local]), |_| 1.0, DETOUR_FACTOR * longest);
+            for (path, end, other, length) in paths {
+                if !self.is_shortcut(length, other, &along_ink) {
                     continue;
                 }
                 // A closure continues the stroke that ends here, so it is as wide as that stroke.
@@ -306,15 +315,13 @@ impl Bridge {
         paths
     }
 
-    /// Whether a bridge along `path` to place `other` is a shortcut, as gaps are: no longer
-    /// than a gap, where the original ink joins its two sides only by a way much longer than
-    /// the bridge, or not nearby at all. A path along the stroke it starts from (through the
-    /// anti-aliased fringe the network also sees as ink) would only thicken that stroke.
-    fn is_shortcut(&self, path: &[usize], other: usize, along_ink: &Search) -> bool {
-        // The path's pixels plus the step onto the ink at each side.
-        let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
+    /// Whether a bridge of `length` to place `other` is a shortcut, as gaps are: the original
+    /// ink joins its two sides only by a way much longer than the bridge, or not nearby at
+    /// all. A path along the stroke it starts from (through the anti-aliased fringe the
+    /// network also sees as ink) would only thicken that stroke.
+    fn is_shortcut(&self, length: f32, other: usize, along_ink: &Search) -> bool {
         let detour = self.places[other].iter().map(|&local| along_ink.cost[local]).fold(f32::INFINITY, f32::min);
-        length <= MAX_BRIDGE_LENGTH && detour > DETOUR_FACTOR * length
+        detour > DETOUR_FACTOR * length
     }
 
     /// Whether the original ink ends at `contacts`: the ink reached from them without leaving a
