@@ -247,8 +247,8 @@ impl Bridge {
             if taken[first] {
                 continue;
             }
-            let (fx, fy) = ((first % self.width) as f32, (first / self.width) as f32);
-            let near = |local: usize| ((local % self.width) as f32 - fx).hypot((local / self.width) as f32 - fy) <= PIECE_RADIUS;
+            let origin = position(first, self.width);
+            let near = |local: usize| distance(local, origin, self.width) <= PIECE_RADIUS;
             taken[first] = true;
             let mut piece = vec![first];
             stack.push(first);
@@ -280,9 +280,9 @@ impl Bridge {
         // equally sure across a blob the closure continues the stroke instead of jogging aside.
         let mut starts: BTreeMap<usize, (f32, usize)> = BTreeMap::new();
         for (index, end) in ends.iter().enumerate() {
-            let (cx, cy) = middle(&end.contacts, self.width);
+            let centre = middle(&end.contacts, self.width);
             for local in self.next_to(&end.contacts) {
-                let cost = OFF_MIDDLE_PRICE * ((local % self.width) as f32 - cx).hypot((local / self.width) as f32 - cy);
+                let cost = OFF_MIDDLE_PRICE * distance(local, centre, self.width);
                 let best = starts.entry(local).or_insert((cost, index));
                 if cost < best.0 {
                     *best = (cost, index);
@@ -416,12 +416,22 @@ struct End {
     half_width: f32,
 }
 
+/// Where window pixel `local` lies, as `(x, y)`.
+fn position(local: usize, window_width: usize) -> (f32, f32) {
+    ((local % window_width) as f32, (local / window_width) as f32)
+}
+
+/// How far window pixel `local` lies from `point`.
+fn distance(local: usize, point: (f32, f32), window_width: usize) -> f32 {
+    let (x, y) = position(local, window_width);
+    (x - point.0).hypot(y - point.1)
+}
+
 /// The mean position of window pixels.
 fn middle(pixels: &[usize], window_width: usize) -> (f32, f32) {
     let n = pixels.len() as f32;
-    let cx = pixels.iter().map(|&l| (l % window_width) as f32).sum::<f32>() / n;
-    let cy = pixels.iter().map(|&l| (l / window_width) as f32).sum::<f32>() / n;
-    (cx, cy)
+    let (sx, sy) = pixels.iter().map(|&l| position(l, window_width)).fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x, sy + y));
+    (sx / n, sy / n)
 }
 
 /// The length of a step between 8-neighbours: 1 straight, √2 diagonally.
@@ -520,10 +530,10 @@ impl Disc {
 
     /// Marks window pixel `local` if it lies in the disc and was not marked yet.
     fn mark(&mut self, local: usize, window_width: usize) -> bool {
-        let (x, y) = ((local % window_width) as f32, (local / window_width) as f32);
-        if (x - self.cx).hypot(y - self.cy) > self.radius {
+        if distance(local, (self.cx, self.cy), window_width) > self.radius {
             return false;
         }
+        let (x, y) = position(local, window_width);
         match self.slot(x as i64, y as i64) {
             Some(slot) if !self.marked[slot] => {
                 self.marked[slot] = true;
