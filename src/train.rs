@@ -1,4 +1,4 @@
-//! The trainer: fits [`GapNet`] on synthesised samples with Adam on the CPU, logging loss and
+//! The trainer: fits [`GapNet`] on synthesised samples with Adam, logging loss and
 //! validation scores, writing resumable checkpoints. Every sample is derived from the seed and
 //! the step number alone, so a resumed run sees exactly the samples an uninterrupted one would.
 
@@ -8,6 +8,7 @@ use std::time::Instant;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::tensor::activation::log_sigmoid;
+use rayon::prelude::*;
 
 use crate::engine::{Drawing, GapCloser, TileOptions, composite, DEFAULT_THRESHOLD};
 use crate::model::{GapNet, GapNetConfig, load_weights, save_weights};
@@ -29,10 +30,15 @@ pub struct TrainOptions {
     /// schedule of `steps`, so a run split over sessions can be replayed exactly.
     pub stop_at: Option<usize>,
     pub learning_rate: f64,
+    /// The step the learning-rate schedule starts from: 0, or a resumed checkpoint's step to
+    /// begin a new warm-up and decay (a warm restart) instead of continuing the old one.
+    pub schedule_start: usize,
     pub seed: u64,
     pub log_every: usize,
     pub checkpoint_every: usize,
     pub validation_samples: usize,
+    /// Where training and validation run: burn-flex, or wgpu.
+    pub device: Device,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,20 +108,22 @@ fn loss(logits: Tensor<4>, target: Tensor<4>, weight: Tensor<4>) -> Tensor<1> {
     (per_pixel * weight.clone()).sum() / weight.sum()
 }
 
+/// Warm-up, then cosine decay to 5 %, over the steps from `schedule_start` to `steps`.
 fn learning_rate(options: &TrainOptions, step: usize) -> f64 {
-    let warmup = 200.min(options.steps / 10 + 1);
+    let length = options.steps.saturating_sub(options.schedule_start);
+    let step = step.saturating_sub(options.schedule_start);
+    let warmup = 200.min(length / 10 + 1);
     if step < warmup {
         return options.learning_rate * (step + 1) as f64 / warmup as f64;
     }
-    let progress = (step - warmup) as f64 / (options.steps - warmup).max(1) as f64;
+    let progress = ((step - warmup) as f64 / (length - warmup).max(1) as f64).min(1.0);
     let floor = 0.05;
     options.learning_rate * (floor + (1.0 - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()))
 }
 
 /// Closure scores of the network on fixed validation samples (a seed stream training never uses).
 pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, source: &SampleSource) -> Scores {
-    let device = Device::flex();
-    let closer = GapCloser::new(model.clone(), config.clone(), device);
+    let closer = GapCloser::new(model.clone(), config.clone(), options.device.clone());
     let mut total = Scores::default();
     for k in 0..options.validation_samples {
         let mut rng = Rng::new(options.seed ^ 0x005E_ED0F_0A1D ^ k as u64);
@@ -133,7 +141,7 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
 }
 
 pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
-    let device = Device::flex().autodiff();
+    let device = options.device.clone().autodiff();
     let drawings = load_drawings(&options.source_dirs)?;
     let source = if drawings.is_empty() { SampleSource::Procedural } else { SampleSource::Drawings(drawings) };
     std::fs::create_dir_all(&options.checkpoint_dir).map_err(io_error(&options.checkpoint_dir))?;
@@ -183,14 +191,17 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
         options.steps
     );
     let mut last_log = Instant::now();
-    let mut running = 0.0;
+    // Summed on the device and read only when logged, so a GPU is not stalled every step.
+    let mut running: Option<Tensor<1>> = None;
     let mut since_log = 0;
     let end = options.stop_at.map_or(options.steps, |stop| stop.min(options.steps));
     while step < end {
-        let samples: Vec<Sample> = (0..options.batch).map(|k| source.sample(options.patch, &mut sample_rng(options.seed, step, k))).collect();
+        let samples: Vec<Sample> =
+            (0..options.batch).into_par_iter().map(|k| source.sample(options.patch, &mut sample_rng(options.seed, step, k))).collect();
         let (input, target, weight) = batch_tensors(&samples, &device);
         let loss = loss(model.forward(input), target, weight);
-        running += loss.clone().into_scalar::<f32>() as f64;
+        let detached = loss.clone().detach();
+        running = Some(running.map_or(detached.clone(), |sum| sum + detached));
         since_log += 1;
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         model = optimizer.step(learning_rate(options, step), model, grads);
@@ -200,11 +211,10 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
             last_log = Instant::now();
             eprintln!(
                 "step {step:>7}  loss {:.4}  lr {:.2e}  {:.1} patches/s",
-                running / since_log as f64,
+                running.take().map_or(0.0, |sum| sum.into_scalar::<f32>() as f64) / since_log as f64,
                 learning_rate(options, step - 1),
                 (since_log * options.batch) as f64 / elapsed.max(1e-9)
             );
-            running = 0.0;
             since_log = 0;
         }
         if step % options.checkpoint_every == 0 || step == end {
@@ -231,6 +241,30 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warm_restart_warms_up_and_decays_from_its_start() {
+        let options = TrainOptions {
+            source_dirs: Vec::new(),
+            out: PathBuf::new(),
+            checkpoint_dir: PathBuf::new(),
+            widths: None,
+            patch: 64,
+            batch: 1,
+            steps: 12_000,
+            stop_at: None,
+            learning_rate: 1e-3,
+            schedule_start: 10_000,
+            seed: 1,
+            log_every: 1,
+            checkpoint_every: 1,
+            validation_samples: 0,
+            device: Device::flex(),
+        };
+        assert!((learning_rate(&options, 10_000) - 1e-3 / 200.0).abs() < 1e-12);
+        assert!((learning_rate(&options, 10_200) - 1e-3).abs() < 1e-12);
+        assert!((learning_rate(&options, 11_999) - 5e-5).abs() < 1e-8);
+    }
 
     #[test]
     fn loss_falls_on_a_fixed_batch() {

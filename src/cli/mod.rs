@@ -146,7 +146,7 @@ struct TrainArgs {
     patch: usize,
     #[arg(long, default_value_t = 8)]
     batch: usize,
-    /// Length of the learning-rate schedule (warm-up, then cosine decay to 5 %).
+    /// Where the learning-rate schedule ends (warm-up, then cosine decay to 5 %).
     #[arg(long, default_value_t = 20_000)]
     steps: usize,
     /// Stop after this step (with a checkpoint), keeping the schedule of --steps; the next
@@ -155,6 +155,10 @@ struct TrainArgs {
     stop_at: Option<usize>,
     #[arg(long, default_value_t = 2e-3)]
     lr: f64,
+    /// Start the schedule (warm-up, then decay to --steps) at this step instead of 0: a warm
+    /// restart from a checkpoint.
+    #[arg(long, default_value_t = 0)]
+    schedule_start: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     #[arg(long, default_value_t = 50)]
@@ -164,6 +168,9 @@ struct TrainArgs {
     /// Validation drawings (256×256) scored at every checkpoint.
     #[arg(long, default_value_t = 24)]
     validation_samples: usize,
+    /// Where the training steps run; samples are synthesised on all CPU cores either way.
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    backend: Backend,
 }
 
 fn parse_threshold(text: &str) -> Result<f32, String> {
@@ -187,6 +194,10 @@ pub fn run() -> ExitCode {
                 eprintln!("error: --patch must be a multiple of 16, at least 64");
                 return ExitCode::FAILURE;
             }
+            if args.schedule_start >= args.steps {
+                eprintln!("error: --schedule-start must be below --steps");
+                return ExitCode::FAILURE;
+            }
             let options = TrainOptions {
                 source_dirs: args.drawings,
                 out: args.out,
@@ -197,10 +208,12 @@ pub fn run() -> ExitCode {
                 steps: args.steps,
                 stop_at: args.stop_at,
                 learning_rate: args.lr,
+                schedule_start: args.schedule_start,
                 seed: args.seed,
                 log_every: args.log_every.max(1),
                 checkpoint_every: args.checkpoint_every.max(1),
                 validation_samples: args.validation_samples,
+                device: device_for(args.backend),
             };
             match train(&options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -283,18 +296,25 @@ fn eval(args: &EvalArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The chosen device, or the CPU with a warning when no wgpu device is found. The CPU also
+/// becomes burn's default device, where burn puts what it loads without a device (a resumed
+/// optimizer's state): otherwise that would start a GPU, or panic where there is none.
+fn device_for(backend: Backend) -> Device {
+    let gpu = match backend {
+        Backend::Cpu => None,
+        Backend::Wgpu => Device::wgpu_options().init().map_err(|e| eprintln!("warning: no wgpu device ({e}); using the CPU")).ok(),
+    };
+    gpu.unwrap_or_else(|| {
+        // SAFETY: called once at start-up, before this process starts threads that read the
+        // environment (the failed wgpu probe's thread has ended).
+        unsafe { std::env::set_var("BURN_DEVICE", "flex") };
+        Device::flex()
+    })
+}
+
 /// The network on the chosen device, from `weights` or the built-in model.
 pub fn load_closer(backend: Backend, weights: Option<&Path>) -> Result<GapCloser, String> {
-    let device = match backend {
-        Backend::Cpu => Device::flex(),
-        Backend::Wgpu => match Device::wgpu_options().init() {
-            Ok(device) => device,
-            Err(e) => {
-                eprintln!("warning: no wgpu device ({e}); using the CPU");
-                Device::flex()
-            }
-        },
-    };
+    let device = device_for(backend);
     let (bytes, name) = match weights {
         Some(path) => (std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string()),
         None => (DEFAULT_WEIGHTS.to_vec(), DEFAULT_WEIGHTS_NAME.to_owned()),
