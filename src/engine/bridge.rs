@@ -1,6 +1,7 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
-//! ink, at least one of them a stroke's end, and is as wide as the stroke that ends: anything
-//! else the model hints at is a stray stroke (an extension of a line meant to end, a thickened
+//! ink, at least one of them a stroke's end (or, for a break of at most 2 px that the network
+//! is sure of, the side of a stroke: a break next to a junction has no end), and is as wide as
+//! the stroke it starts from: anything else the model hints at is a stray stroke (an extension of a line meant to end, a thickened
 //! line, an island, a blob wider than the lines around it, a link between the sides of
 //! neighbouring strokes), and stray strokes are what users hate most after leaks.
 
@@ -25,6 +26,10 @@ const DETOUR_FACTOR: f32 = 4.0;
 const MAX_BRIDGE_LENGTH: f32 = 26.0;
 /// How far a piece of a place reaches from its first contact (see [`Bridge::pieces`]).
 const PIECE_RADIUS: f32 = 3.0;
+/// A bridge from the side of a stroke (no end) must be this short, at most 2 px of paper...
+const MAX_SIDE_BRIDGE_LENGTH: f32 = 4.0;
+/// ...and the network at least this sure of every pixel on it.
+const SURE_PROBABILITY: f32 = 0.6;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -181,8 +186,9 @@ impl Bridge {
     }
 
     /// The component's pixels to keep, as image indices: from the stroke ends among each
-    /// place's contacts, the network's surest path to each other place within reach, widened
-    /// to the half-width of the stroke that ends. Nothing when no place has an end.
+    /// place's contacts (and, for short sure bridges, the other pieces), the network's surest
+    /// path to each other place within reach, widened to the half-width of the stroke it
+    /// starts from.
     fn trimmed(&self, image_width: usize) -> Vec<usize> {
         if self.places.len() < 2 {
             return Vec::new();
@@ -193,39 +199,46 @@ impl Bridge {
         let mut taken = vec![false; self.cells.len()];
         let mut keep = Vec::new();
         for place in 0..self.places.len() {
-            let ends: Vec<End> = self
+            let (ends, sides): (Vec<Start>, Vec<Start>) = self
                 .pieces(place, &mut taken)
                 .into_iter()
-                .map(|contacts| End { half_width: self.stroke_half_width(&contacts, &inside), contacts })
-                .filter(|end| self.is_stroke_end(&end.contacts, END_RING + end.half_width))
-                .collect();
-            if ends.is_empty() {
-                continue;
-            }
-            // Bridges no longer than a gap, each with its length: its pixels plus the step onto
-            // the ink at each side.
-            let paths: Vec<(Vec<usize>, usize, usize, f32)> = self
-                .surest_paths(place, &ends, &mut search)
-                .into_iter()
-                .map(|(path, end, other)| {
-                    let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
-                    (path, end, other, length)
-                })
-                .filter(|&(_, _, _, length)| length <= MAX_BRIDGE_LENGTH)
-                .collect();
-            let Some(longest) = paths.iter().map(|&(_, _, _, length)| length).reduce(f32::max) else { continue };
-            // Along the ink from these ends, how far each other place is, as far as it matters.
-            let sources = ends.iter().flat_map(|end| end.contacts.iter().map(|&local| (local, 0.0)));
-            along_ink.run(self.width, self.height, sources, |local| is_ink(self.cells[local]), |_| 1.0, DETOUR_FACTOR * longest);
-            for (path, end, other, length) in paths {
-                if !self.is_shortcut(length, other, &along_ink) {
+                .map(|contacts| Start { half_width: self.stroke_half_width(&contacts, &inside), contacts })
+                .partition(|start| self.is_stroke_end(&start.contacts, END_RING + start.half_width));
+            // From the stroke ends first; then, from the sides of strokes, only the short bridges
+            // the network is sure of to places not bridged yet: a break cut right next to a
+            // junction has no end on either side.
+            let mut bridged = vec![false; self.places.len()];
+            for (starts, from_side) in [(ends, false), (sides, true)] {
+                if starts.is_empty() {
                     continue;
                 }
-                // A closure continues the stroke that ends here, so it is as wide as that stroke.
-                let radius = ends[end].half_width - 0.5;
-                let sources = path.iter().map(|&local| (local, 0.0));
-                search.run(self.width, self.height, sources, |local| self.is_candidate(local), |_| 1.0, radius);
-                keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
+                let max_length = if from_side { MAX_SIDE_BRIDGE_LENGTH } else { MAX_BRIDGE_LENGTH };
+                let is_sure = |path: &[usize]| path.iter().all(|&local| self.probability[local] >= SURE_PROBABILITY);
+                let paths: Vec<(Vec<usize>, usize, usize, f32)> = self
+                    .surest_paths(place, &starts, &mut search)
+                    .into_iter()
+                    .map(|(path, start, other)| {
+                        let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
+                        (path, start, other, length)
+                    })
+                    .filter(|&(_, _, _, length)| length <= max_length)
+                    .filter(|(path, _, other, _)| !from_side || (!bridged[*other] && is_sure(path)))
+                    .collect();
+                let Some(longest) = paths.iter().map(|&(_, _, _, length)| length).reduce(f32::max) else { continue };
+                // Along the ink from these starts, how far each other place is, as far as it matters.
+                let sources = starts.iter().flat_map(|start| start.contacts.iter().map(|&local| (local, 0.0)));
+                along_ink.run(self.width, self.height, sources, |local| is_ink(self.cells[local]), |_| 1.0, DETOUR_FACTOR * longest);
+                for (path, start, other, length) in paths {
+                    if !self.is_shortcut(length, other, &along_ink) {
+                        continue;
+                    }
+                    bridged[other] = true;
+                    // A closure continues the stroke it starts from, so it is as wide as that stroke.
+                    let radius = starts[start].half_width - 0.5;
+                    let sources = path.iter().map(|&local| (local, 0.0));
+                    search.run(self.width, self.height, sources, |local| self.is_candidate(local), |_| 1.0, radius);
+                    keep.extend(search.touched.iter().copied().filter(|&local| search.cost[local] <= radius));
+                }
             }
         }
         keep.sort_unstable();
@@ -271,25 +284,25 @@ impl Bridge {
         contacts.iter().flat_map(|&contact| neighbours(contact, self.width, self.height)).filter(|&n| self.is_candidate(n))
     }
 
-    /// From the `ends` of `place`, the surest path to each other place within reach (the
+    /// From the `starts` of `place`, the surest path to each other place within reach (the
     /// cheapest through the component, where a step costs more the less sure the network is),
-    /// each with the end it starts from.
-    fn surest_paths(&self, place: usize, ends: &[End], search: &mut Search) -> Vec<(Vec<usize>, usize, usize)> {
+    /// each with the start it leaves from.
+    fn surest_paths(&self, place: usize, starts: &[Start], search: &mut Search) -> Vec<(Vec<usize>, usize, usize)> {
         let price = |local: usize| 1.05 - self.probability[local];
         // Starting off the middle of the stroke's end costs a little, so where the network is
         // equally sure across a blob the closure continues the stroke instead of jogging aside.
-        let mut starts: BTreeMap<usize, (f32, usize)> = BTreeMap::new();
-        for (index, end) in ends.iter().enumerate() {
-            let centre = middle(&end.contacts, self.width);
-            for local in self.next_to(&end.contacts) {
+        let mut entries: BTreeMap<usize, (f32, usize)> = BTreeMap::new();
+        for (index, start) in starts.iter().enumerate() {
+            let centre = middle(&start.contacts, self.width);
+            for local in self.next_to(&start.contacts) {
                 let cost = OFF_MIDDLE_PRICE * distance(local, centre, self.width);
-                let best = starts.entry(local).or_insert((cost, index));
+                let best = entries.entry(local).or_insert((cost, index));
                 if cost < best.0 {
                     *best = (cost, index);
                 }
             }
         }
-        let sources = starts.iter().map(|(&local, &(cost, _))| (local, cost));
+        let sources = entries.iter().map(|(&local, &(cost, _))| (local, cost));
         search.run(self.width, self.height, sources, |local| self.is_candidate(local), price, MAX_BRIDGE_COST);
         // Where the search first arrives next to each other place.
         let mut arrival: Vec<Option<usize>> = vec![None; self.places.len()];
@@ -310,7 +323,7 @@ impl Bridge {
                 at = search.from[at];
                 path.push(at);
             }
-            paths.push((path, starts[&at].1, other));
+            paths.push((path, entries[&at].1, other));
         }
         paths
     }
@@ -326,8 +339,9 @@ impl Bridge {
 
     /// Whether the original ink ends at `contacts`: the ink reached from them without leaving a
     /// disc of `radius` around them crosses the disc's rim exactly once. A place on the side of a
-    /// stroke crosses it twice and a dot not at all. A closure always starts from a stroke's
-    /// end, so a bridge that joins only sides of strokes or specks is a false closure.
+    /// stroke crosses it twice and a dot not at all. A closure starts from a stroke's end,
+    /// except a short sure one: a bridge that joins only sides of strokes or specks is
+    /// otherwise a false closure.
     fn is_stroke_end(&self, contacts: &[usize], radius: f32) -> bool {
         let disc = self.reach(contacts, radius + 1.0);
         let steps = (std::f32::consts::TAU * radius).ceil() as usize * 2;
@@ -410,8 +424,8 @@ impl Bridge {
     }
 }
 
-/// Where a stroke ends among a place's contacts, and how wide that stroke is.
-struct End {
+/// A piece of a place's contacts where a bridge may start, and how wide its stroke is.
+struct Start {
     contacts: Vec<usize>,
     half_width: f32,
 }

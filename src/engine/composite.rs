@@ -245,6 +245,33 @@ mod tests {
     }
 
     #[test]
+    fn closes_a_short_sure_break_between_forks_where_no_side_ends() {
+        // Two forks whose stems meet head on across a 2 px break, each stem forking 6 px
+        // from the break, so that neither side looks like a stroke's end (a break cut right
+        // next to a junction). The network is sure of the break only.
+        let fork = |x: i32, y: i32, tip: i32, towards: i32| {
+            let along = (x - tip) * towards; // < 0 behind the tip
+            let stem = (-6..=0).contains(&along) && (9..=11).contains(&y);
+            let arm = along < -6 && ((y - 10).abs() - (-6 - along)).abs() <= 1;
+            stem || arm
+        };
+        let image = GrayImage::from_fn(40, 21, |x, y| {
+            let (x, y) = (x as i32, y as i32);
+            Luma([if fork(x, y, 18, 1) || fork(x, y, 21, -1) { 0 } else { 255 }])
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let map = |sure: f32| {
+            let values = (0..40 * 21).map(|i| if (19..=20).contains(&(i % 40)) && (9..=11).contains(&(i / 40)) { sure } else { 0.1 }).collect();
+            ProbabilityMap { width: 40, height: 21, values }
+        };
+        let closure = composite(&drawing, &map(0.9), DEFAULT_THRESHOLD);
+        let added: Vec<(usize, usize)> = (0..40 * 21).filter(|&i| closure.added[i]).map(|i| (i % 40, i / 40)).collect();
+        assert_eq!(added, [(19, 9), (20, 9), (19, 10), (20, 10), (19, 11), (20, 11)]);
+        // Above the threshold but unsure: no stroke ends there, so it stays open.
+        assert_eq!(composite(&drawing, &map(0.5), DEFAULT_THRESHOLD).added_pixels, 0);
+    }
+
+    #[test]
     fn a_branch_closes_as_wide_as_itself_on_a_wider_stroke() {
         // A 3 px branch coming down from the top stops 4 px short of a 13 px band; the map
         // is sure of a 13 px wide blob between them. The closure is the branch's width.
