@@ -30,6 +30,10 @@ const PIECE_RADIUS: f32 = 3.0;
 const MAX_SIDE_BRIDGE_LENGTH: f32 = 4.0;
 /// ...and the network at least this sure of every pixel on it.
 const SURE_PROBABILITY: f32 = 0.6;
+/// A bridge from a stroke at least this wide (half-width, px; a 5 px stroke)...
+const WIDE_HALF_WIDTH: f32 = 2.5;
+/// ...needs the network's median certainty along it to be at least this.
+const WIDE_CERTAINTY: f32 = 0.65;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
 /// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
@@ -232,6 +236,10 @@ impl Bridge {
                     if !self.is_shortcut(length, other, &along_ink) {
                         continue;
                     }
+                    // A false closure of a wide stroke is a blob, many pixels of stray ink.
+                    if starts[start].half_width >= WIDE_HALF_WIDTH && self.median_probability(&path) < WIDE_CERTAINTY {
+                        continue;
+                    }
                     bridged[other] = true;
                     // A closure continues the stroke it starts from, so it is as wide as that stroke.
                     let radius = starts[start].half_width - 0.5;
@@ -244,6 +252,12 @@ impl Bridge {
         keep.sort_unstable();
         keep.dedup();
         keep.into_iter().map(|local| self.global(local, image_width)).collect()
+    }
+
+    fn median_probability(&self, path: &[usize]) -> f32 {
+        let mut values: Vec<f32> = path.iter().map(|&local| self.probability[local]).collect();
+        values.sort_unstable_by(f32::total_cmp);
+        values[values.len() / 2]
     }
 
     fn is_candidate(&self, local: usize) -> bool {

@@ -272,6 +272,26 @@ mod tests {
     }
 
     #[test]
+    fn a_wide_stroke_closes_only_where_the_network_is_surer() {
+        // A 3 px and a 7 px stroke, each with a 4 px gap the network gives `p`: above the
+        // threshold, the thin one closes; the wide one, whose false closure would be a blob,
+        // only when the network is surer.
+        let image = GrayImage::from_fn(40, 30, |x, y| {
+            let thin = (4..=6).contains(&y);
+            let wide = (15..=21).contains(&y);
+            Luma([if (thin || wide) && !(18..22).contains(&x) { 0 } else { 255 }])
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let closed = |p: f32| {
+            let values = (0..40 * 30).map(|i| if (18..22).contains(&(i % 40)) && ((4..=6).contains(&(i / 40)) || (15..=21).contains(&(i / 40))) { p } else { 0.1 }).collect();
+            let closure = composite(&drawing, &ProbabilityMap { width: 40, height: 30, values }, DEFAULT_THRESHOLD);
+            (closure.added[5 * 40 + 20], closure.added[18 * 40 + 20])
+        };
+        assert_eq!(closed(0.5), (true, false));
+        assert_eq!(closed(0.9), (true, true));
+    }
+
+    #[test]
     fn a_branch_closes_as_wide_as_itself_on_a_wider_stroke() {
         // A 3 px branch coming down from the top stops 4 px short of a 13 px band; the map
         // is sure of a 13 px wide blob between them. The closure is the branch's width.
