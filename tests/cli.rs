@@ -183,3 +183,35 @@ fn training_resumes_grows_wider_and_refuses_to_shrink() {
     let log = String::from_utf8_lossy(&shrunk.stderr);
     assert!(!shrunk.status.success() && log.contains("only get wider"), "{log}");
 }
+
+/// Training on wgpu (lavapipe under `tests/run.sh`), validation included, then resuming on the
+/// CPU from that checkpoint's weights and optimizer state, with a warm restart.
+#[test]
+fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, checkpoint) = (dir.path().join("gapnet.bpk"), dir.path().join("checkpoint"));
+    let train = |steps: &str, extra: &[&str]| {
+        cli()
+            .args(["train", "--patch", "64", "--batch", "2", "--steps", steps, "--widths", "8,8,8"])
+            .args(["--checkpoint-every", "1", "--log-every", "1", "--validation-samples", "1"])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .arg("--checkpoint-dir")
+            .arg(&checkpoint)
+            .output()
+            .unwrap()
+    };
+    let on_gpu = train("2", &["--backend", "wgpu"]);
+    let log = String::from_utf8_lossy(&on_gpu.stderr);
+    assert!(on_gpu.status.success() && log.contains("checkpoint step 2"), "{log}");
+    if std::env::var_os("FILL_LINE_GAPS_REQUIRE_WGPU").is_some() {
+        assert!(!log.contains("no wgpu device"), "{log}");
+    }
+    let refused = train("2", &["--schedule-start", "2"]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--schedule-start"));
+    let on_cpu = train("4", &["--schedule-start", "2"]);
+    let log = String::from_utf8_lossy(&on_cpu.stderr);
+    assert!(on_cpu.status.success() && log.contains("resuming") && log.contains("checkpoint step 4"), "{log}");
+    assert_eq!(std::fs::read_to_string(checkpoint.join("step")).unwrap(), "4");
+}
