@@ -156,21 +156,25 @@ fn wgpu_backend_matches_the_cpu() {
     assert!(common::bridged(&on_gpu, gaps[0], true));
 }
 
+/// `fill-line-gaps train` on 64 px patches with a checkpoint and one validation drawing at every
+/// step, writing `gapnet.bpk` and `checkpoint/` in `dir`.
+fn tiny_training(dir: &Path, args: &[&str]) -> std::process::Output {
+    cli()
+        .args(["train", "--patch", "64", "--checkpoint-every", "1", "--log-every", "1", "--validation-samples", "1"])
+        .args(args)
+        .arg("--out")
+        .arg(dir.join("gapnet.bpk"))
+        .arg("--checkpoint-dir")
+        .arg(dir.join("checkpoint"))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn training_resumes_grows_wider_and_refuses_to_shrink() {
     let dir = tempfile::tempdir().unwrap();
-    let (out, checkpoint) = (dir.path().join("gapnet.bpk"), dir.path().join("checkpoint"));
-    let train = |steps: &str, widths: &str| {
-        cli()
-            .args(["train", "--patch", "64", "--batch", "1", "--steps", steps, "--widths", widths])
-            .args(["--checkpoint-every", "1", "--log-every", "1", "--validation-samples", "1"])
-            .arg("--out")
-            .arg(&out)
-            .arg("--checkpoint-dir")
-            .arg(&checkpoint)
-            .output()
-            .unwrap()
-    };
+    let out = dir.path().join("gapnet.bpk");
+    let train = |steps: &str, widths: &str| tiny_training(dir.path(), &["--batch", "1", "--steps", steps, "--widths", widths]);
     let first = train("1", "8,8,8");
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let grown = train("2", "12,8,8");
@@ -189,18 +193,9 @@ fn training_resumes_grows_wider_and_refuses_to_shrink() {
 #[test]
 fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
     let dir = tempfile::tempdir().unwrap();
-    let (out, checkpoint) = (dir.path().join("gapnet.bpk"), dir.path().join("checkpoint"));
+    let checkpoint = dir.path().join("checkpoint");
     let train = |steps: &str, extra: &[&str]| {
-        cli()
-            .args(["train", "--patch", "64", "--batch", "2", "--steps", steps, "--widths", "8,8,8"])
-            .args(["--checkpoint-every", "1", "--log-every", "1", "--validation-samples", "1"])
-            .args(extra)
-            .arg("--out")
-            .arg(&out)
-            .arg("--checkpoint-dir")
-            .arg(&checkpoint)
-            .output()
-            .unwrap()
+        tiny_training(dir.path(), &[&["--batch", "2", "--steps", steps, "--widths", "8,8,8"], extra].concat())
     };
     let on_gpu = train("2", &["--backend", "wgpu"]);
     let log = String::from_utf8_lossy(&on_gpu.stderr);
