@@ -29,10 +29,6 @@ const GAP_WEIGHT: f32 = 12.0;
 const NEAR_INK_WEIGHT: f32 = 3.0;
 /// Loss weight of pixels that are ink in the input: the composite keeps them anyway.
 const INPUT_INK_WEIGHT: f32 = 0.2;
-/// Loss weight of paper right beside a gap (within 1 px): the composite sizes each bridge to
-/// its stroke, so a bridge predicted a pixel too wide costs nothing there, while penalising it
-/// taught the network to doubt the 1–2 px bridges of thin lines.
-const GAP_MARGIN_WEIGHT: f32 = 0.2;
 
 impl SampleSource {
     fn clean(&self, size: usize, rng: &mut Rng) -> Canvas {
@@ -110,13 +106,10 @@ fn box_blur(canvas: &mut Canvas) {
 fn loss_weight(input: &Canvas, target: &[f32], size: usize) -> Vec<f32> {
     let input_ink: Vec<bool> = input.darkness.iter().map(|&d| d >= 0.5).collect();
     let near = dilate(&input_ink, size, size, 4);
-    let gap: Vec<bool> = (0..size * size).map(|i| !input_ink[i] && target[i] > 0.5).collect();
-    let beside_gap = dilate(&gap, size, size, 1);
     (0..size * size)
         .map(|i| match (input_ink[i], target[i] > 0.5) {
             (true, _) => INPUT_INK_WEIGHT,
             (false, true) => GAP_WEIGHT,
-            (false, false) if beside_gap[i] => GAP_MARGIN_WEIGHT,
             (false, false) if near[i] => NEAR_INK_WEIGHT,
             _ => 1.0,
         })
@@ -136,22 +129,5 @@ mod tests {
         let gap_pixels = (0..a.input.len()).filter(|&i| a.weight[i] == GAP_WEIGHT).count();
         assert!(gap_pixels > 0, "no gap pixels in the sample");
         assert!(a.target.iter().all(|&t| t == 0.0 || t == 1.0));
-    }
-
-    #[test]
-    fn paper_beside_a_gap_weighs_little_and_paper_near_ink_much() {
-        // A 1 px line along row 4 of an 9×9 patch with its middle pixel cut.
-        let size = 9;
-        let mut input = Canvas::new(size, size);
-        let mut target = vec![0.0; size * size];
-        for x in 0..size {
-            target[4 * size + x] = 1.0;
-            input.darkness[4 * size + x] = if x == 4 { 0.0 } else { 1.0 };
-        }
-        let weight = loss_weight(&input, &target, size);
-        assert_eq!(weight[4 * size + 4], GAP_WEIGHT);
-        assert_eq!(weight[3 * size + 4], GAP_MARGIN_WEIGHT, "paper right above the cut");
-        assert_eq!(weight[3 * size + 1], NEAR_INK_WEIGHT, "paper above the line, away from the cut");
-        assert_eq!(weight[4 * size + 1], INPUT_INK_WEIGHT);
     }
 }
