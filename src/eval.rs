@@ -217,7 +217,7 @@ fn score_drawing(
 pub fn table(rows: &[(String, Scores)]) -> String {
     let kinds: Vec<String> = GapKind::ALL.iter().map(|k| k.name().to_owned()).collect();
     let mut out = format!(
-        "| method | closure | regions | false ink /MP | lost ink | {} |\n|---|---|---|---|---|{}\n",
+        "| method | closure | regions | false ink /MP | lost ink | {} | thin (≤ 2 px) |\n|---|---|---|---|---|{}---|\n",
         kinds.join(" | "),
         "---|".repeat(kinds.len())
     );
@@ -227,12 +227,13 @@ pub fn table(rows: &[(String, Scores)]) -> String {
             .map(|&k| s.kind_closure(k).map_or("–".into(), |c| format!("{c:.3}")))
             .collect();
         out += &format!(
-            "| {name} | {:.3} | {:.3} | {:.0} | {} | {} |\n",
+            "| {name} | {:.3} | {:.3} | {:.0} | {} | {} | {} |\n",
             s.closure(),
             s.region_recovery(),
             s.false_ink_per_megapixel(),
             s.lost_ink,
-            per_kind.join(" | ")
+            per_kind.join(" | "),
+            s.thin_closure().map_or("–".into(), |c| format!("{c:.3}"))
         );
     }
     out

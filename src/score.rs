@@ -14,6 +14,9 @@ const MIN_REGION: usize = 64;
 const REGION_IOU: f64 = 0.9;
 /// Added ink this close to the clean drawing's ink is a closure, farther away it is false ink.
 const FALSE_INK_DISTANCE: usize = 2;
+/// Strokes at most this many pixels across are thin: the 1–2 px pencil lines of genga, where
+/// the network is least sure (model card, phase 9).
+pub const THIN_STROKE: f32 = 2.0;
 
 /// Darkness planes (0 = paper, 255 = ink) of one evaluated drawing.
 pub struct Case<'a> {
@@ -30,6 +33,8 @@ pub struct Scores {
     pub gaps: usize,
     pub closed: usize,
     pub per_kind: BTreeMap<GapKind, (usize, usize)>,
+    /// Closed and total gaps cut in thin strokes (see [`THIN_STROKE`]).
+    pub thin: (usize, usize),
     pub regions: usize,
     pub recovered: usize,
     pub false_ink: usize,
@@ -54,9 +59,16 @@ impl Scores {
         self.per_kind.get(&kind).map(|&(closed, total)| ratio(closed, total))
     }
 
+    /// Closure of the gaps cut in thin strokes, the pencil lines of genga.
+    pub fn thin_closure(&self) -> Option<f64> {
+        (self.thin.1 > 0).then(|| ratio(self.thin.0, self.thin.1))
+    }
+
     pub fn add(&mut self, other: &Scores) {
         self.gaps += other.gaps;
         self.closed += other.closed;
+        self.thin.0 += other.thin.0;
+        self.thin.1 += other.thin.1;
         for (kind, (closed, total)) in &other.per_kind {
             let entry = self.per_kind.entry(*kind).or_default();
             entry.0 += closed;
@@ -83,9 +95,12 @@ pub fn score(case: &Case) -> Scores {
         let closed = connected(|x, y| output[y * w + x], gap.window, gap.side_a, gap.side_b);
         let entry = scores.per_kind.entry(gap.kind).or_default();
         entry.1 += 1;
+        let thin = gap.stroke_width <= THIN_STROKE;
+        scores.thin.1 += thin as usize;
         if closed {
             entry.0 += 1;
             scores.closed += 1;
+            scores.thin.0 += thin as usize;
         }
     }
     let near_clean = dilate(&clean, w, h, FALSE_INK_DISTANCE);
@@ -156,7 +171,7 @@ mod tests {
     }
 
     fn gap() -> Gap {
-        Gap { kind: GapKind::Straight, length: 2.0, side_a: (8, 3), side_b: (11, 3), window: (5, 0, 15, 7) }
+        Gap { kind: GapKind::Straight, length: 2.0, stroke_width: 1.0, side_a: (8, 3), side_b: (11, 3), window: (5, 0, 15, 7) }
     }
 
     #[test]
@@ -168,6 +183,10 @@ mod tests {
         assert_eq!((leaky.closed, leaky.regions, leaky.recovered), (0, 1, 0));
         let fixed = case(&clean);
         assert_eq!((fixed.closed, fixed.recovered, fixed.false_ink, fixed.lost_ink), (1, 1, 0, 0));
+        assert_eq!((leaky.thin_closure(), fixed.thin_closure()), (Some(0.0), Some(1.0)), "a 1 px stroke is thin");
+        let wide = [Gap { stroke_width: 3.0, ..gap() }];
+        let wide = score(&Case { width: 20, height: 20, clean: &clean, gapped: &gapped, output: &clean, gaps: &wide });
+        assert_eq!((wide.closed, wide.thin_closure()), (1, None), "a 3 px stroke is not");
     }
 
     #[test]

@@ -36,6 +36,8 @@ impl GapKind {
 pub struct Gap {
     pub kind: GapKind,
     pub length: f32,
+    /// Pixels across the stroke where it was cut.
+    pub stroke_width: f32,
     pub side_a: (usize, usize),
     pub side_b: (usize, usize),
     /// `x0, y0, x1, y1`, exclusive end.
@@ -108,7 +110,7 @@ pub fn cut_gaps(clean: &Canvas, count: usize, max_length: f32, picking: SitePick
             Some(gap) => {
                 per_kind[kind as usize] += 1;
                 centres.push((site.x, site.y, spacing));
-                gaps.push(Gap { kind, length, ..gap });
+                gaps.push(Gap { kind, length, stroke_width: site.width, ..gap });
             }
             None => cut = before,
         }
@@ -323,7 +325,7 @@ fn verify(clean: &Canvas, cut: &Canvas, a: (f32, f32), b: (f32, f32), extent: f3
     let y1 = ((a.1.max(b.1) as f32 + pad + 1.0) as usize).min(cut.height);
     let window = (x0, y0, x1, y1);
     let joined = |canvas: &Canvas| connected(|x, y| canvas.is_ink(x as i64, y as i64), window, a, b);
-    (joined(clean) && !joined(cut)).then_some(Gap { kind: GapKind::Straight, length: 0.0, side_a: a, side_b: b, window })
+    (joined(clean) && !joined(cut)).then_some(Gap { kind: GapKind::Straight, length: 0.0, stroke_width: 0.0, side_a: a, side_b: b, window })
 }
 
 fn snap_to_ink(canvas: &Canvas, (x, y): (f32, f32)) -> Option<(usize, usize)> {
