@@ -26,6 +26,20 @@ apt_install() {
     || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
 }
 
+# Installs the npm PACKAGES into a temporary folder removed on exit. Sets WORK (that folder),
+# NM (its node_modules) and STAGE (an empty folder in it for the set being built).
+#   npm_into_temp PACKAGE@VERSION...
+npm_into_temp() {
+  command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
+  WORK="$(mktemp -d)"
+  trap 'rm -rf "$WORK"' EXIT
+  npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    --prefix "$WORK/npm" "$@" >/dev/null
+  NM="$WORK/npm/node_modules"
+  STAGE="$WORK/stage"
+  mkdir -p "$STAGE"
+}
+
 # Sets PY to a Python 3 with Pillow, installing Pillow (pip, else Debian) when none has it.
 find_python_with_pillow() {
   local p

@@ -36,16 +36,10 @@ source "$(dirname "$0")/common.sh"
 exit_if_prepared "$OUT" "$VERSION" "emoji training sheets"
 
 command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
-command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
 find_python_with_pillow
 
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-  --prefix "$WORK/npm" "@iconify-json/streamline-emojis@$PACKAGE_VER" >/dev/null
-PKG="$WORK/npm/node_modules/@iconify-json/streamline-emojis"
-STAGE="$WORK/stage"
-mkdir -p "$STAGE"
+npm_into_temp "@iconify-json/streamline-emojis@$PACKAGE_VER"
+PKG="$NM/@iconify-json/streamline-emojis"
 
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys

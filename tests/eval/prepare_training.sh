@@ -32,16 +32,9 @@ source "$(dirname "$0")/common.sh"
 exit_if_prepared "$OUT" "$VERSION" "training sheets"
 
 command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
-command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
 find_python_with_pillow
 
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-  --prefix "$WORK/npm" "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER" >/dev/null
-NM="$WORK/npm/node_modules"
-STAGE="$WORK/stage"
-mkdir -p "$STAGE"
+npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, math, os, random, re, subprocess, sys
