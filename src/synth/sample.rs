@@ -2,6 +2,7 @@
 //! that concentrates learning on the gaps and on the paper where false ink would appear.
 
 use super::drawing::procedural;
+use crate::engine::regions::paper_regions;
 use crate::score::dilate;
 use super::{Canvas, Gap, Rng, SitePicking, cut_gaps};
 
@@ -29,6 +30,11 @@ const GAP_WEIGHT: f32 = 12.0;
 const NEAR_INK_WEIGHT: f32 = 3.0;
 /// Loss weight of pixels that are ink in the input: the composite keeps them anyway.
 const INPUT_INK_WEIGHT: f32 = 0.2;
+/// A cut of fewer pixels than this has its gap weight raised in proportion, up to
+/// [`MAX_SMALL_GAP_BOOST`] times: closure counts gaps, not pixels, and per pixel a 1 px break
+/// in a thin line would weigh a hundredth of a break in a thick one (model card, phase 10).
+const SMALL_GAP_PIXELS: f32 = 32.0;
+const MAX_SMALL_GAP_BOOST: f32 = 8.0;
 
 impl SampleSource {
     fn clean(&self, size: usize, rng: &mut Rng) -> Canvas {
@@ -50,9 +56,10 @@ impl SampleSource {
         };
         let count = rng.below(2, 9);
         let (mut input, gaps) = cut_gaps(&clean, count, 16.0, SitePicking::RarestKind, rng);
+        let boost = small_gap_boost(&clean, &input);
         degrade(&mut input, rng);
         let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
-        let weight = loss_weight(&input, &target, size);
+        let weight = loss_weight(&input, &target, &boost, size);
         Sample { size, input: input.darkness, target, weight, gaps }
     }
 }
@@ -103,13 +110,29 @@ fn box_blur(canvas: &mut Canvas) {
     }
 }
 
-fn loss_weight(input: &Canvas, target: &[f32], size: usize) -> Vec<f32> {
+/// Per pixel, how much more its gap weight counts: for the pixels of each cut (ink of the
+/// clean drawing that the cutter removed, before degradation blurs the picture), the boost
+/// its size earns; 1 elsewhere.
+fn small_gap_boost(clean: &Canvas, gapped: &Canvas) -> Vec<f32> {
+    let removed: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| c >= 0.5 && g < 0.5).collect();
+    let kept: Vec<bool> = removed.iter().map(|&r| !r).collect();
+    let (labels, sizes) = paper_regions(&kept, clean.width, clean.height);
+    labels
+        .iter()
+        .map(|&label| match label {
+            0 => 1.0,
+            cut => (SMALL_GAP_PIXELS / sizes[cut as usize] as f32).clamp(1.0, MAX_SMALL_GAP_BOOST),
+        })
+        .collect()
+}
+
+fn loss_weight(input: &Canvas, target: &[f32], boost: &[f32], size: usize) -> Vec<f32> {
     let input_ink: Vec<bool> = input.darkness.iter().map(|&d| d >= 0.5).collect();
     let near = dilate(&input_ink, size, size, 4);
     (0..size * size)
         .map(|i| match (input_ink[i], target[i] > 0.5) {
             (true, _) => INPUT_INK_WEIGHT,
-            (false, true) => GAP_WEIGHT,
+            (false, true) => GAP_WEIGHT * boost[i],
             (false, false) if near[i] => NEAR_INK_WEIGHT,
             _ => 1.0,
         })
@@ -126,8 +149,37 @@ mod tests {
         let (a, b) = (make(3), make(3));
         assert_eq!(a.input, b.input);
         assert_ne!(a.input, make(4).input);
-        let gap_pixels = (0..a.input.len()).filter(|&i| a.weight[i] == GAP_WEIGHT).count();
+        let gap_pixels = (0..a.input.len()).filter(|&i| a.weight[i] >= GAP_WEIGHT).count();
         assert!(gap_pixels > 0, "no gap pixels in the sample");
         assert!(a.target.iter().all(|&t| t == 0.0 || t == 1.0));
+    }
+
+    #[test]
+    fn small_cuts_weigh_more_per_pixel_up_to_a_limit() {
+        // A 1 px line and a 10 px band, each with one cut: 1 and 40 pixels removed.
+        let mut clean = Canvas::new(40, 40);
+        for x in 0..40 {
+            clean.darkness[5 * 40 + x] = 1.0;
+            for y in 15..25 {
+                clean.darkness[y * 40 + x] = 1.0;
+            }
+        }
+        let mut gapped = clean.clone();
+        gapped.darkness[5 * 40 + 20] = 0.0;
+        for y in 15..25 {
+            for x in 10..14 {
+                gapped.darkness[y * 40 + x] = 0.0;
+            }
+        }
+        gapped.darkness[27 * 40] = 0.3; // not ink in either: no boost
+        let boost = small_gap_boost(&clean, &gapped);
+        assert_eq!(boost[5 * 40 + 20], MAX_SMALL_GAP_BOOST);
+        assert_eq!(boost[20 * 40 + 12], 1.0, "a 40-pixel cut is not small");
+        assert_eq!(boost[5 * 40 + 21], 1.0);
+        assert_eq!(boost[27 * 40], 1.0);
+        let (input, target) = (gapped.clone(), clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect::<Vec<_>>());
+        let weight = loss_weight(&input, &target, &boost, 40);
+        assert_eq!(weight[5 * 40 + 20], GAP_WEIGHT * MAX_SMALL_GAP_BOOST);
+        assert_eq!(weight[20 * 40 + 12], GAP_WEIGHT);
     }
 }
