@@ -221,11 +221,9 @@ pub fn table(rows: &[(String, Scores)]) -> String {
         kinds.join(" | "),
         "---|".repeat(kinds.len())
     );
+    let cell = |closure: Option<f64>| closure.map_or("–".into(), |c| format!("{c:.3}"));
     for (name, s) in rows {
-        let per_kind: Vec<String> = GapKind::ALL
-            .iter()
-            .map(|&k| s.kind_closure(k).map_or("–".into(), |c| format!("{c:.3}")))
-            .collect();
+        let per_kind: Vec<String> = GapKind::ALL.iter().map(|&k| cell(s.kind_closure(k))).collect();
         out += &format!(
             "| {name} | {:.3} | {:.3} | {:.0} | {} | {} | {} |\n",
             s.closure(),
@@ -233,7 +231,7 @@ pub fn table(rows: &[(String, Scores)]) -> String {
             s.false_ink_per_megapixel(),
             s.lost_ink,
             per_kind.join(" | "),
-            s.thin_closure().map_or("–".into(), |c| format!("{c:.3}"))
+            cell(s.thin_closure())
         );
     }
     out

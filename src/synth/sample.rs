@@ -177,8 +177,8 @@ mod tests {
         assert_eq!(boost[20 * 40 + 12], 1.0, "a 40-pixel cut is not small");
         assert_eq!(boost[5 * 40 + 21], 1.0);
         assert_eq!(boost[27 * 40], 1.0);
-        let (input, target) = (gapped.clone(), clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect::<Vec<_>>());
-        let weight = loss_weight(&input, &target, &boost, 40);
+        let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
+        let weight = loss_weight(&gapped, &target, &boost, 40);
         assert_eq!(weight[5 * 40 + 20], GAP_WEIGHT * MAX_SMALL_GAP_BOOST);
         assert_eq!(weight[20 * 40 + 12], GAP_WEIGHT);
     }
