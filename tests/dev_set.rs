@@ -12,12 +12,12 @@ use fill_line_gaps::eval::{Method, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 
 /// A little under the model card's figures for the shipped weights at the default threshold
-/// (closure 0.914, regions 0.954, false ink 144 /MP at step 121,000): a weaker model or a broken
+/// (closure 0.918, regions 0.956, false ink 136 /MP at step 123,000): a weaker model or a broken
 /// engine fails, while the small float differences between machines cannot. Raise them with
 /// every better model.
-const MIN_CLOSURE: f64 = 0.90;
-const MIN_REGIONS: f64 = 0.945;
-const MAX_FALSE_INK_PER_MP: f64 = 160.0;
+const MIN_CLOSURE: f64 = 0.905;
+const MIN_REGIONS: f64 = 0.95;
+const MAX_FALSE_INK_PER_MP: f64 = 150.0;
 
 #[test]
 #[ignore = "needs the dev set: run tests/run.sh, or set FILL_LINE_GAPS_DEV_SET after tests/eval/prepare.sh"]
