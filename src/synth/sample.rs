@@ -116,8 +116,7 @@ fn box_blur(canvas: &mut Canvas) {
 /// clean drawing that the cutter removed, before degradation blurs the picture), the boost
 /// its size earns; 1 elsewhere.
 fn small_gap_boost(clean: &Canvas, gapped: &Canvas) -> Vec<f32> {
-    let removed: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| c >= 0.5 && g < 0.5).collect();
-    let kept: Vec<bool> = removed.iter().map(|&r| !r).collect();
+    let kept: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| !(c >= 0.5 && g < 0.5)).collect();
     let (labels, sizes) = paper_regions(&kept, clean.width, clean.height);
     labels
         .iter()
@@ -158,7 +157,7 @@ mod tests {
 
     #[test]
     fn small_cuts_weigh_more_per_pixel_up_to_a_limit() {
-        // A 1 px line and a 10 px band, each with one cut: 1 and 40 pixels removed.
+        // A 1 px line and a 10 px band, each with one cut: 1 and 70 pixels removed.
         let mut clean = Canvas::new(40, 40);
         for x in 0..40 {
             clean.darkness[5 * 40 + x] = 1.0;
