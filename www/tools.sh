@@ -91,6 +91,9 @@ flg_tools() {
     flg_wasm_bindgen
     flg_wasm_opt
     flg_trunk
+    # Trunk builds offline, so the web app's crates must be in the cache first; a native
+    # build or test alone does not fetch the wasm32-only ones.
+    cargo fetch --locked --quiet --manifest-path "$FLG_ROOT/Cargo.toml" --target wasm32-unknown-unknown
     # Trunk.toml pins the version for a plain `trunk build`; Cargo.lock is the truth.
     TRUNK_TOOLS_WASM_BINDGEN="$(flg_wasm_bindgen_version)"
     export TRUNK_TOOLS_WASM_BINDGEN
