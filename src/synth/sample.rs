@@ -4,7 +4,7 @@
 use super::drawing::procedural;
 use crate::engine::regions::paper_regions;
 use crate::score::dilate;
-use super::{Canvas, Gap, Rng, SitePicking, cut_gaps};
+use super::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps};
 
 /// Where clean drawings come from.
 pub enum SampleSource {
@@ -27,8 +27,9 @@ pub struct Sample {
 /// Loss weight of a pixel that must become ink (a gap).
 const GAP_WEIGHT: f32 = 12.0;
 /// Loss weight of paper next to ink, where false closures and blobs appear. It was 3 until
-/// phase 11 (model card): twice that kept the stronger small-cut boost from sealing channels.
-const NEAR_INK_WEIGHT: f32 = 6.0;
+/// phase 11 and 6 until phase 13 (model card): each rise kept a stronger boost of the gap
+/// pixels from sealing channels.
+const NEAR_INK_WEIGHT: f32 = 9.0;
 /// Loss weight of pixels that are ink in the input: the composite keeps them anyway.
 const INPUT_INK_WEIGHT: f32 = 0.2;
 /// A cut of fewer pixels than this has its gap weight raised in proportion, up to
@@ -37,6 +38,10 @@ const INPUT_INK_WEIGHT: f32 = 0.2;
 /// and 11).
 const SMALL_GAP_PIXELS: f32 = 64.0;
 const MAX_SMALL_GAP_BOOST: f32 = 16.0;
+/// How much more the gap pixels of a corner or near-miss junction count. Those kinds are
+/// where the network stays unsure across the gap (model card, phases 12 and 13), while
+/// straight and tapered breaks already close almost always.
+const HARD_KIND_BOOST: f32 = 2.0;
 
 impl SampleSource {
     fn clean(&self, size: usize, rng: &mut Rng) -> Canvas {
@@ -58,7 +63,7 @@ impl SampleSource {
         };
         let count = rng.below(2, 9);
         let (mut input, gaps) = cut_gaps(&clean, count, 16.0, SitePicking::RarestKind, rng);
-        let boost = small_gap_boost(&clean, &input);
+        let boost = gap_boost(&clean, &input, &gaps);
         degrade(&mut input, rng);
         let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
         let weight = loss_weight(&input, &target, &boost, size);
@@ -114,15 +119,28 @@ fn box_blur(canvas: &mut Canvas) {
 
 /// Per pixel, how much more its gap weight counts: for the pixels of each cut (ink of the
 /// clean drawing that the cutter removed, before degradation blurs the picture), the boost
-/// its size earns; 1 elsewhere.
-fn small_gap_boost(clean: &Canvas, gapped: &Canvas) -> Vec<f32> {
+/// its size earns, times [`HARD_KIND_BOOST`] for a cut inside the window of a corner or
+/// junction gap; 1 elsewhere.
+fn gap_boost(clean: &Canvas, gapped: &Canvas, gaps: &[Gap]) -> Vec<f32> {
     let kept: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| !(c >= 0.5 && g < 0.5)).collect();
     let (labels, sizes) = paper_regions(&kept, clean.width, clean.height);
+    let mut hard = vec![false; sizes.len()];
+    for gap in gaps.iter().filter(|gap| matches!(gap.kind, GapKind::Corner | GapKind::Junction)) {
+        let (x0, y0, x1, y1) = gap.window;
+        for y in y0..y1 {
+            for x in x0..x1 {
+                hard[labels[y * clean.width + x] as usize] = true;
+            }
+        }
+    }
     labels
         .iter()
         .map(|&label| match label {
             0 => 1.0,
-            cut => (SMALL_GAP_PIXELS / sizes[cut as usize] as f32).clamp(1.0, MAX_SMALL_GAP_BOOST),
+            cut => {
+                let kind = if hard[cut as usize] { HARD_KIND_BOOST } else { 1.0 };
+                kind * (SMALL_GAP_PIXELS / sizes[cut as usize] as f32).clamp(1.0, MAX_SMALL_GAP_BOOST)
+            }
         })
         .collect()
 }
@@ -173,7 +191,7 @@ mod tests {
             }
         }
         gapped.darkness[27 * 40] = 0.3; // not ink in either: no boost
-        let boost = small_gap_boost(&clean, &gapped);
+        let boost = gap_boost(&clean, &gapped, &[]);
         assert_eq!(boost[5 * 40 + 20], MAX_SMALL_GAP_BOOST);
         assert_eq!(boost[20 * 40 + 12], 1.0, "a 70-pixel cut is not small");
         assert_eq!(boost[5 * 40 + 21], 1.0);
@@ -182,5 +200,23 @@ mod tests {
         let weight = loss_weight(&gapped, &target, &boost, 40);
         assert_eq!(weight[5 * 40 + 20], GAP_WEIGHT * MAX_SMALL_GAP_BOOST);
         assert_eq!(weight[20 * 40 + 12], GAP_WEIGHT);
+    }
+
+    #[test]
+    fn corner_and_junction_cuts_weigh_more() {
+        // Two 1 px lines, each cut once; a gap of each kind has its window on one of them.
+        let mut clean = Canvas::new(40, 40);
+        for x in 0..40 {
+            clean.darkness[5 * 40 + x] = 1.0;
+            clean.darkness[30 * 40 + x] = 1.0;
+        }
+        let mut gapped = clean.clone();
+        gapped.darkness[5 * 40 + 20] = 0.0;
+        gapped.darkness[30 * 40 + 20] = 0.0;
+        let gap = |kind, y: usize| Gap { kind, length: 1.0, stroke_width: 1.0, side_a: (19, y), side_b: (21, y), window: (15, y - 3, 26, y + 4) };
+        let boost = gap_boost(&clean, &gapped, &[gap(GapKind::Junction, 5), gap(GapKind::Straight, 30)]);
+        assert_eq!(boost[5 * 40 + 20], HARD_KIND_BOOST * MAX_SMALL_GAP_BOOST);
+        assert_eq!(boost[30 * 40 + 20], MAX_SMALL_GAP_BOOST);
+        assert_eq!(boost[5 * 40 + 21], 1.0, "kept ink is not boosted");
     }
 }
