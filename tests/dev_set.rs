@@ -12,10 +12,10 @@ use fill_line_gaps::eval::{Method, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 
 /// A little under the model card's figures for the shipped weights at the default threshold
-/// (closure 0.918, regions 0.956, false ink 136 /MP at step 123,000): a weaker model or a broken
+/// (closure 0.922, regions 0.956, false ink 144 /MP at step 124,000): a weaker model or a broken
 /// engine fails, while the small float differences between machines cannot. Raise them with
 /// every better model.
-const MIN_CLOSURE: f64 = 0.905;
+const MIN_CLOSURE: f64 = 0.91;
 const MIN_REGIONS: f64 = 0.95;
 const MAX_FALSE_INK_PER_MP: f64 = 150.0;
 
