@@ -53,9 +53,29 @@ pub struct EvalError {
     pub reason: String,
 }
 
+/// How the evaluation cases are made from a directory of clean drawings.
+#[derive(Clone, Debug)]
+pub struct SetOptions {
+    /// Longest gap cut, in pixels.
+    pub max_gap: f32,
+    /// Independent sets of gaps cut into each drawing, with other seeds: one gap is 0.2 % of
+    /// the dev set's closure, so telling two models apart needs more gaps than one cut gives.
+    /// The first cut is always the same set, the model card's dev set.
+    pub cuts: usize,
+    /// Saves each gapped drawing as a JPEG of this quality before any method sees it, as a
+    /// scan or export would be; lost ink is then counted against that JPEG.
+    pub jpeg_quality: Option<u8>,
+}
+
+impl Default for SetOptions {
+    fn default() -> Self {
+        Self { max_gap: 16.0, cuts: 1, jpeg_quality: None }
+    }
+}
+
 /// Loads every image under `dir` and cuts about one gap per 3000 ink pixels (8 to 40), seeded
 /// by the file name so the set is the same on every machine.
-pub fn load_set(dir: &Path, max_gap: f32) -> Result<Vec<EvalDrawing>, EvalError> {
+pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, EvalError> {
     let fail = |path: &Path, reason: String| EvalError { path: path.to_owned(), reason };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| fail(dir, e.to_string()))?
@@ -75,15 +95,21 @@ pub fn load_set(dir: &Path, max_gap: f32) -> Result<Vec<EvalDrawing>, EvalError>
             darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
         };
         let ink = drawing.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
-        let (cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), max_gap, SitePicking::Random, &mut Rng::new(seed));
-        set.push(EvalDrawing {
-            name,
-            width: clean.width,
-            height: clean.height,
-            clean: drawing.darkness,
-            gapped: darkness_bytes(&cut.darkness),
-            gaps,
-        });
+        for cut_index in 0..options.cuts as u64 {
+            let mut rng = Rng::new(seed ^ cut_index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let (mut cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), options.max_gap, SitePicking::Random, &mut rng);
+            if let Some(quality) = options.jpeg_quality {
+                cut.jpeg_round_trip(quality);
+            }
+            set.push(EvalDrawing {
+                name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
+                width: clean.width,
+                height: clean.height,
+                clean: drawing.darkness.clone(),
+                gapped: darkness_bytes(&cut.darkness),
+                gaps,
+            });
+        }
     }
     Ok(set)
 }
@@ -235,4 +261,27 @@ pub fn table(rows: &[(String, Scores)]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::drawing::procedural;
+
+    #[test]
+    fn further_cuts_add_other_gaps_and_jpeg_keeps_the_cuts() {
+        let dir = tempfile::tempdir().unwrap();
+        procedural(256, &mut Rng::new(5)).to_image().save(dir.path().join("shapes.png")).unwrap();
+        let one = load_set(dir.path(), &SetOptions::default()).unwrap();
+        let three = load_set(dir.path(), &SetOptions { cuts: 3, ..SetOptions::default() }).unwrap();
+        let names: Vec<&str> = three.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["shapes.png", "shapes.cut1.png", "shapes.cut2.png"]);
+        assert_eq!((&three[0].gapped, &three[0].gaps), (&one[0].gapped, &one[0].gaps), "the first cut is the dev set");
+        assert!(three.iter().all(|d| d.clean == one[0].clean && !d.gaps.is_empty()));
+        assert_ne!(three[1].gaps, three[0].gaps);
+        assert_ne!(three[2].gaps, three[1].gaps);
+        let jpeg = load_set(dir.path(), &SetOptions { jpeg_quality: Some(40), ..SetOptions::default() }).unwrap();
+        assert_eq!(jpeg[0].gaps, one[0].gaps, "the same cuts, saved as JPEG");
+        assert_ne!(jpeg[0].gapped, one[0].gapped);
+    }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use burn::prelude::Device;
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser};
-use fill_line_gaps::eval::{Method, evaluate, load_set};
+use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 
 /// A little under the model card's figures for the shipped weights at the default threshold
@@ -25,7 +25,7 @@ fn shipped_model_keeps_its_dev_set_scores() {
     let dir = std::env::var_os("FILL_LINE_GAPS_DEV_SET")
         .map(PathBuf::from)
         .expect("FILL_LINE_GAPS_DEV_SET names the directory tests/eval/prepare.sh wrote");
-    let set = load_set(&dir, 16.0).expect("the dev set loads");
+    let set = load_set(&dir, &SetOptions::default()).expect("the dev set loads");
     assert!(set.len() >= 30, "{} drawings in {}: the set is incomplete", set.len(), dir.display());
     let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap();
     let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)

@@ -81,6 +81,13 @@ struct EvalArgs {
     /// Longest gap cut, in pixels.
     #[arg(long, default_value_t = 16.0)]
     max_gap: f32,
+    /// Independent sets of gaps to cut into each drawing; the first is the model card's dev
+    /// set. More cuts tell close models apart (one gap of 510 is 0.2 % of closure).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    cuts: u16,
+    /// Save each gapped drawing as a JPEG of this quality (1–100) before any method sees it.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    jpeg: Option<u8>,
     /// Thresholds at which to score the model.
     #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
     threshold: Vec<f32>,
@@ -250,7 +257,7 @@ pub fn run() -> ExitCode {
 }
 
 fn eval(args: &EvalArgs) -> ExitCode {
-    use fill_line_gaps::eval::{Method, evaluate, load_set, table};
+    use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
     let closer = match load_closer(Backend::Cpu, args.weights.as_deref()) {
         Ok(closer) => closer,
         Err(e) => {
@@ -258,7 +265,7 @@ fn eval(args: &EvalArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let set = match load_set(&args.dir, args.max_gap) {
+    let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg }) {
         Ok(set) if !set.is_empty() => set,
         Ok(_) => {
             eprintln!("error: {}: no drawings", args.dir.display());
