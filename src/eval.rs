@@ -99,7 +99,7 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
             let mut rng = Rng::new(seed ^ cut_index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let (mut cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), options.max_gap, SitePicking::Random, &mut rng);
             if let Some(quality) = options.jpeg_quality {
-                cut.jpeg_round_trip(quality);
+                cut.jpeg_round_trip(quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?;
             }
             set.push(EvalDrawing {
                 name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
