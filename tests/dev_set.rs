@@ -11,13 +11,16 @@ use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser};
 use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 
-/// A little under the model card's figures for the shipped weights at the default threshold
-/// (closure 0.922, regions 0.956, false ink 144 /MP at step 124,000): a weaker model or a broken
-/// engine fails, while the small float differences between machines cannot. Raise them with
-/// every better model.
-const MIN_CLOSURE: f64 = 0.91;
-const MIN_REGIONS: f64 = 0.95;
-const MAX_FALSE_INK_PER_MP: f64 = 150.0;
+/// Cuts per drawing: 2,045 gaps, the model card's four-cut table, where one gap moves closure
+/// by 0.05 % rather than the first cut's 0.2 %.
+const CUTS: usize = 4;
+/// A little under the model card's four-cut figures for the shipped weights at the default
+/// threshold (closure 0.899, regions 0.948, false ink 149 /MP at step 124,000): a weaker model
+/// or a broken engine fails, while the small float differences between machines cannot. Raise
+/// them with every better model.
+const MIN_CLOSURE: f64 = 0.89;
+const MIN_REGIONS: f64 = 0.945;
+const MAX_FALSE_INK_PER_MP: f64 = 155.0;
 
 #[test]
 #[ignore = "needs the dev set: run tests/run.sh, or set FILL_LINE_GAPS_DEV_SET after tests/eval/prepare.sh"]
@@ -25,8 +28,8 @@ fn shipped_model_keeps_its_dev_set_scores() {
     let dir = std::env::var_os("FILL_LINE_GAPS_DEV_SET")
         .map(PathBuf::from)
         .expect("FILL_LINE_GAPS_DEV_SET names the directory tests/eval/prepare.sh wrote");
-    let set = load_set(&dir, &SetOptions::default()).expect("the dev set loads");
-    assert!(set.len() >= 30, "{} drawings in {}: the set is incomplete", set.len(), dir.display());
+    let set = load_set(&dir, &SetOptions { cuts: CUTS, ..SetOptions::default() }).expect("the dev set loads");
+    assert!(set.len() >= 30 * CUTS, "{} cases in {}: the set is incomplete", set.len(), dir.display());
     let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap();
     let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)
         .try_into()
