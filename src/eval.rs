@@ -97,21 +97,30 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
         let ink = drawing.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
         for cut_index in 0..options.cuts as u64 {
             let mut rng = Rng::new(seed ^ cut_index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let (mut cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), options.max_gap, SitePicking::Random, &mut rng);
-            if let Some(quality) = options.jpeg_quality {
-                cut.jpeg_round_trip(quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?;
-            }
+            let (cut, gaps) = cut_gaps(&clean, (ink / 3000).clamp(8, 40), options.max_gap, SitePicking::Random, &mut rng);
+            let gapped = match options.jpeg_quality {
+                Some(quality) => jpeg_round_trip(&cut.to_image(), quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?,
+                None => darkness_bytes(&cut.darkness),
+            };
             set.push(EvalDrawing {
                 name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
                 width: clean.width,
                 height: clean.height,
                 clean: drawing.darkness.clone(),
-                gapped: darkness_bytes(&cut.darkness),
+                gapped,
                 gaps,
             });
         }
     }
     Ok(set)
+}
+
+/// The darkness of `image` saved as a JPEG of this quality and read back by the engine's
+/// decoder, as a user's scan or export would be: block and ringing artefacts.
+fn jpeg_round_trip(image: &GrayImage, quality: u8) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(image).map_err(|e| e.to_string())?;
+    decode(&bytes).map(|drawing| drawing.darkness).map_err(|e| e.to_string())
 }
 
 /// The gapped drawing as the image a user would have: dark lines on white.
@@ -283,5 +292,17 @@ mod tests {
         let jpeg = load_set(dir.path(), &SetOptions { jpeg_quality: Some(40), ..SetOptions::default() }).unwrap();
         assert_eq!(jpeg[0].gaps, one[0].gaps, "the same cuts, saved as JPEG");
         assert_ne!(jpeg[0].gapped, one[0].gapped);
+    }
+
+    #[test]
+    fn jpeg_artefacts_ring_around_lines_and_keep_the_size() {
+        let mut canvas = Canvas::new(40, 24);
+        canvas.stroke(&[(2.0, 2.0, 1.5), (37.0, 21.0, 1.5)], 1.0, false);
+        let clean = darkness_bytes(&canvas.darkness);
+        let jpeg = jpeg_round_trip(&canvas.to_image(), 30).unwrap();
+        assert_eq!(jpeg.len(), 40 * 24);
+        let changed = jpeg.iter().zip(&clean).filter(|(a, b)| a.abs_diff(**b) > 5).count();
+        assert!(changed > 24, "only {changed} pixels changed");
+        assert!(jpeg[12 * 40 + 20] >= 128 && jpeg[20 * 40 + 5] < 128, "the line survives");
     }
 }

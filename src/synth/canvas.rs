@@ -84,31 +84,4 @@ impl Canvas {
         let pixels = darkness_bytes(&self.darkness).into_iter().map(|d| 255 - d).collect();
         GrayImage::from_vec(self.width as u32, self.height as u32, pixels).expect("the plane matches its size")
     }
-
-    /// Saves the drawing as a grey JPEG of this quality and reads it back: the block and
-    /// ringing artefacts of scans and exports.
-    pub fn jpeg_round_trip(&mut self, quality: u8) -> Result<(), image::ImageError> {
-        let mut bytes = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&self.to_image())?;
-        let decoded = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)?;
-        self.darkness = decoded.to_luma8().pixels().map(|p| 1.0 - p.0[0] as f32 / 255.0).collect();
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jpeg_artefacts_ring_around_lines_and_keep_the_size() {
-        let mut canvas = Canvas::new(40, 24);
-        canvas.stroke(&[(2.0, 2.0, 1.5), (37.0, 21.0, 1.5)], 1.0, false);
-        let clean = canvas.clone();
-        canvas.jpeg_round_trip(30).unwrap();
-        assert_eq!((canvas.width, canvas.height, canvas.darkness.len()), (40, 24, 40 * 24));
-        let changed = canvas.darkness.iter().zip(&clean.darkness).filter(|(a, b)| (*a - *b).abs() > 0.02).count();
-        assert!(changed > 24, "only {changed} pixels changed");
-        assert!(canvas.darkness[12 * 40 + 20] > 0.5 && canvas.darkness[20 * 40 + 5] < 0.5, "the line survives");
-    }
 }
