@@ -15,12 +15,12 @@ use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 /// by 0.05 % rather than the first cut's 0.2 %.
 const CUTS: usize = 4;
 /// A little under the model card's four-cut figures for the shipped weights at the default
-/// threshold (closure 0.899, regions 0.948, false ink 149 /MP at step 124,000): a weaker model
-/// or a broken engine fails, while the small float differences between machines cannot. Raise
-/// them with every better model.
-const MIN_CLOSURE: f64 = 0.89;
-const MIN_REGIONS: f64 = 0.945;
-const MAX_FALSE_INK_PER_MP: f64 = 155.0;
+/// threshold and views (closure 0.906, regions 0.950, false ink 146 /MP at step 124,000, four
+/// views): a weaker model or a broken engine fails, while the small float differences between
+/// machines cannot. Raise them with every better model.
+const MIN_CLOSURE: f64 = 0.90;
+const MIN_REGIONS: f64 = 0.947;
+const MAX_FALSE_INK_PER_MP: f64 = 150.0;
 
 #[test]
 #[ignore = "needs the dev set: run tests/run.sh, or set FILL_LINE_GAPS_DEV_SET after tests/eval/prepare.sh"]
@@ -36,10 +36,12 @@ fn shipped_model_keeps_its_dev_set_scores() {
         .expect("one result per method");
     let (model, identity) = (model.unwrap(), identity.unwrap());
     eprintln!(
-        "dev set: {} gaps, closure {:.3}, regions {:.3} (identity {:.3}), false ink {:.0}/MP, lost ink {}",
+        "dev set: {} gaps, closure {:.3}, regions {:.4} ({} of {}; identity {:.3}), false ink {:.0}/MP, lost ink {}",
         model.gaps,
         model.closure(),
         model.region_recovery(),
+        model.recovered,
+        model.regions,
         identity.region_recovery(),
         model.false_ink_per_megapixel(),
         model.lost_ink

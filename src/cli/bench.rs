@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, TileOptions, composite, encode_png};
+use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, TileOptions, Views, composite, encode_png};
 use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
 use image::{DynamicImage, GrayImage, Luma};
 
@@ -17,6 +17,7 @@ pub struct BenchOptions {
     pub backend: Backend,
     pub tiles: TileOptions,
     pub runs: usize,
+    pub views: Views,
     /// The seed network's runner (`bench.py` beside `lite_unet_seed.onnx`) and the Python
     /// that has onnxruntime; `None` leaves the comparison out.
     pub seed: Option<(PathBuf, PathBuf)>,
@@ -162,6 +163,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
         out_dir: Some(outputs),
         threshold: DEFAULT_THRESHOLD,
         tile_size: options.tiles.tile_size,
+        views: options.views,
         mark: false,
         layer: false,
         backend: options.backend,
@@ -180,8 +182,9 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
 }
 
 pub fn bench(closer: &GapCloser, options: &BenchOptions) -> ExitCode {
-    let path = format!("{:?}", options.backend).to_lowercase();
-    let macs_per_pixel = closer.config().macs_per_pixel();
+    let views = options.views.count();
+    let path = format!("{:?}, {views} view{}", options.backend, if views == 1 { "" } else { "s" }).to_lowercase();
+    let macs_per_pixel = closer.config().macs_per_pixel() * views as f64;
     println!("| path | size | median s | peak MiB | GMAC/frame | GMAC/s | vs seed |\n|---|---|---|---|---|---|---|");
     for size in [(1920u32, 1080u32), (3840, 2160)] {
         let (seconds, peak_mib) = match ours(closer, options, size) {

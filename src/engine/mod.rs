@@ -12,5 +12,5 @@ pub mod tile;
 pub use composite::{Closure, DEFAULT_THRESHOLD, INK_LEVEL, composite};
 pub use decode::{DecodeError, Drawing, decode, has_image_extension};
 pub use encode::{closures_layer, encode_png, marked};
-pub use infer::{GapCloser, ProbabilityMap, TileOptions};
+pub use infer::{GapCloser, ProbabilityMap, TileOptions, Views};
 pub use tile::{TileGrid, TileSizeError};
