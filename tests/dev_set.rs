@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use burn::prelude::Device;
 
-use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser};
+use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, Views};
 use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 
@@ -15,12 +15,12 @@ use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 /// by 0.05 % rather than the first cut's 0.2 %.
 const CUTS: usize = 4;
 /// A little under the model card's four-cut figures for the shipped weights at the default
-/// threshold and views (closure 0.906, regions 0.950, false ink 146 /MP at step 124,000, four
-/// views): a weaker model or a broken engine fails, while the small float differences between
-/// machines cannot. Raise them with every better model.
-const MIN_CLOSURE: f64 = 0.90;
-const MIN_REGIONS: f64 = 0.947;
-const MAX_FALSE_INK_PER_MP: f64 = 150.0;
+/// threshold, one view (closure 0.899, regions 0.948, false ink 149 /MP at step 124,000): a
+/// weaker model or a broken engine fails, while the small float differences between machines
+/// cannot. Raise them with every better model.
+const MIN_CLOSURE: f64 = 0.89;
+const MIN_REGIONS: f64 = 0.945;
+const MAX_FALSE_INK_PER_MP: f64 = 155.0;
 
 #[test]
 #[ignore = "needs the dev set: run tests/run.sh, or set FILL_LINE_GAPS_DEV_SET after tests/eval/prepare.sh"]
@@ -30,29 +30,40 @@ fn shipped_model_keeps_its_dev_set_scores() {
         .expect("FILL_LINE_GAPS_DEV_SET names the directory tests/eval/prepare.sh wrote");
     let set = load_set(&dir, &SetOptions { cuts: CUTS, ..SetOptions::default() }).expect("the dev set loads");
     assert!(set.len() >= 30 * CUTS, "{} cases in {}: the set is incomplete", set.len(), dir.display());
-    let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap();
-    let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)
-        .try_into()
-        .expect("one result per method");
-    let (model, identity) = (model.unwrap(), identity.unwrap());
-    eprintln!(
-        "dev set: {} gaps, closure {:.3}, regions {:.4} ({} of {}; identity {:.3}), false ink {:.0}/MP, lost ink {}",
-        model.gaps,
-        model.closure(),
-        model.region_recovery(),
-        model.recovered,
-        model.regions,
-        identity.region_recovery(),
-        model.false_ink_per_megapixel(),
-        model.lost_ink
-    );
-    assert_eq!(model.lost_ink, 0, "original ink was changed");
-    assert!(model.closure() >= MIN_CLOSURE, "closure {:.3} < {MIN_CLOSURE}", model.closure());
-    assert!(model.region_recovery() >= MIN_REGIONS, "regions {:.3} < {MIN_REGIONS}", model.region_recovery());
-    assert!(model.region_recovery() > identity.region_recovery(), "no better than leaving the gaps open");
+    let scores = |views: Views| {
+        let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap().with_views(views);
+        let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)
+            .try_into()
+            .expect("one result per method");
+        let (model, identity) = (model.unwrap(), identity.unwrap());
+        eprintln!(
+            "dev set, {} view(s): {} gaps, closure {:.3}, regions {:.4} ({} of {}; identity {:.3}), false ink {:.0}/MP, lost ink {}",
+            views.count(),
+            model.gaps,
+            model.closure(),
+            model.region_recovery(),
+            model.recovered,
+            model.regions,
+            identity.region_recovery(),
+            model.false_ink_per_megapixel(),
+            model.lost_ink
+        );
+        assert_eq!(model.lost_ink, 0, "original ink was changed");
+        assert!(model.region_recovery() > identity.region_recovery(), "no better than leaving the gaps open");
+        model
+    };
+    let one = scores(Views::One);
+    assert!(one.closure() >= MIN_CLOSURE, "closure {:.3} < {MIN_CLOSURE}", one.closure());
+    assert!(one.region_recovery() >= MIN_REGIONS, "regions {:.3} < {MIN_REGIONS}", one.region_recovery());
     assert!(
-        model.false_ink_per_megapixel() <= MAX_FALSE_INK_PER_MP,
+        one.false_ink_per_megapixel() <= MAX_FALSE_INK_PER_MP,
         "false ink {:.0}/MP > {MAX_FALSE_INK_PER_MP}",
-        model.false_ink_per_megapixel()
+        one.false_ink_per_megapixel()
     );
+    // What `--views 4` is for (model card, "Mirrored views"): less stray ink, and no fewer
+    // closures or recovered regions, at the same threshold.
+    let four = scores(Views::Four);
+    assert!(four.false_ink < one.false_ink, "four views add {} false ink pixels, one view {}", four.false_ink, one.false_ink);
+    assert!(four.closed >= one.closed, "four views close {} gaps, one view {}", four.closed, one.closed);
+    assert!(four.recovered >= one.recovered, "four views recover {} regions, one view {}", four.recovered, one.recovered);
 }

@@ -29,17 +29,18 @@ impl Default for TileOptions {
 }
 
 /// How many mirror images of each tile the network sees; their probabilities are averaged.
-/// The network is not mirror-symmetric, and a gap it half-sees one way it often sees in a
-/// mirror: four views close more gaps with less stray ink than one at any threshold
-/// (models/README.md, "Mirrored views"), for four times the work.
+/// The network is not mirror-symmetric, and a gap it half-sees one way it may see in a mirror:
+/// four views add less stray ink and close a few more gaps at any threshold
+/// (models/README.md, "Mirrored views"), for four times the work. One view is the default,
+/// which keeps the speed targets (BENCHMARKS.md).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Views {
     /// The tile as it is: fastest.
+    #[default]
     One,
     /// The tile and its left–right mirror.
     Two,
     /// The tile, its left–right, top–bottom and double mirrors.
-    #[default]
     Four,
 }
 
