@@ -39,7 +39,7 @@ pub fn close_all(args: &CloseArgs) -> ExitCode {
         eprintln!("error: {}: cannot create the output directory: {e}", out_dir.display());
         return ExitCode::FAILURE;
     }
-    let closer = match load_closer(args.backend, args.weights.as_deref(), args.views) {
+    let closer = match load_closer(args.backend, args.weights.as_deref(), args.views.views) {
         Ok(closer) => closer,
         Err(e) => {
             eprintln!("error: {e}");

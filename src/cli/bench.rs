@@ -11,7 +11,7 @@ use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, TileOptions,
 use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
 use image::{DynamicImage, GrayImage, Luma};
 
-use super::{Backend, CloseArgs, batch};
+use super::{Backend, CloseArgs, ViewsArg, batch};
 
 pub struct BenchOptions {
     pub backend: Backend,
@@ -163,7 +163,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
         out_dir: Some(outputs),
         threshold: DEFAULT_THRESHOLD,
         tile_size: options.tiles.tile_size,
-        views: options.views,
+        views: ViewsArg { views: options.views },
         mark: false,
         layer: false,
         backend: options.backend,

@@ -37,10 +37,8 @@ pub struct CloseArgs {
     /// Tile side in pixels; larger tiles waste less work on overlaps and use more memory.
     #[arg(long, default_value_t = TileOptions::default().tile_size)]
     pub tile_size: usize,
-    /// Mirror images of each tile the network sees, averaged (1, 2 or 4): 4 adds less stray
-    /// ink and closes a few more gaps, for four times the work.
-    #[arg(long, default_value = "1", value_parser = parse_views)]
-    pub views: Views,
+    #[command(flatten)]
+    pub views: ViewsArg,
     /// Also write <name>.mark.png: the input with added pixels in red.
     #[arg(long)]
     pub mark: bool,
@@ -113,10 +111,8 @@ struct EvalArgs {
     markdown: Option<PathBuf>,
     #[arg(long)]
     weights: Option<PathBuf>,
-    /// Mirror images of each tile the network sees, averaged (1, 2 or 4): 4 adds less stray
-    /// ink and closes a few more gaps, for four times the work.
-    #[arg(long, default_value = "1", value_parser = parse_views)]
-    views: Views,
+    #[command(flatten)]
+    views: ViewsArg,
 }
 
 #[derive(clap::Args, Debug)]
@@ -130,10 +126,8 @@ struct BenchArgs {
     tile_size: usize,
     #[arg(long, default_value_t = TileOptions::default().batch)]
     batch: usize,
-    /// Mirror images of each tile the network sees, averaged (1, 2 or 4): 4 adds less stray
-    /// ink and closes a few more gaps, for four times the work.
-    #[arg(long, default_value = "1", value_parser = parse_views)]
-    views: Views,
+    #[command(flatten)]
+    views: ViewsArg,
     /// The seed network's runner to compare with, run in the same invocation (skipped when
     /// the file is missing).
     #[arg(long, default_value = "../shared/anchors/seed-model/bench.py")]
@@ -192,6 +186,15 @@ struct TrainArgs {
     backend: Backend,
 }
 
+/// `--views`, shared by closing, `eval` and `bench`.
+#[derive(clap::Args, Debug)]
+pub struct ViewsArg {
+    /// Mirror images of each tile the network sees, averaged (1, 2 or 4): 4 adds less stray
+    /// ink and closes a few more gaps, for four times the work.
+    #[arg(long, default_value = "1", value_parser = parse_views)]
+    pub views: Views,
+}
+
 fn parse_views(text: &str) -> Result<Views, String> {
     Views::ALL.into_iter().find(|views| views.count().to_string() == text).ok_or_else(|| "must be 1, 2 or 4".into())
 }
@@ -246,7 +249,7 @@ pub fn run() -> ExitCode {
                 }
             }
         }
-        Some(Command::Bench(args)) => match load_closer(args.backend, None, args.views) {
+        Some(Command::Bench(args)) => match load_closer(args.backend, None, args.views.views) {
             Ok(closer) => {
                 if !args.seed_runner.is_file() {
                     eprintln!("warning: {}: not found, the seed network is left out", args.seed_runner.display());
@@ -257,7 +260,7 @@ pub fn run() -> ExitCode {
                         backend: args.backend,
                         tiles: TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) },
                         runs: args.runs,
-                        views: args.views,
+                        views: args.views.views,
                         seed: args.seed_runner.is_file().then(|| (args.seed_runner.clone(), args.python.clone())),
                         batch_frames: args.batch_frames,
                     },
@@ -275,7 +278,7 @@ pub fn run() -> ExitCode {
 
 fn eval(args: &EvalArgs) -> ExitCode {
     use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
-    let closer = match load_closer(Backend::Cpu, args.weights.as_deref(), args.views) {
+    let closer = match load_closer(Backend::Cpu, args.weights.as_deref(), args.views.views) {
         Ok(closer) => closer,
         Err(e) => {
             eprintln!("error: {e}");

@@ -79,10 +79,6 @@ impl GapCloser {
         Self { views, ..self }
     }
 
-    pub fn views(&self) -> Views {
-        self.views
-    }
-
     /// Loads burnpack weights (`name` appears in errors).
     pub fn from_weights(bytes: &[u8], name: &str, device: Device) -> Result<Self, WeightsError> {
         let (model, config) = load_weights(bytes, name, &device)?;
@@ -128,7 +124,11 @@ impl GapCloser {
             .map(|axes| mirror(sigmoid(self.model.forward(mirror(input.clone(), axes))), axes))
             .reduce(|a, b| a + b)
             .expect("at least one view");
-        sum / views.len() as f32
+        // One view, the default, is the network's output as it is: no pass over the tile to divide by 1.
+        match views.len() {
+            1 => sum,
+            count => sum / count as f32,
+        }
     }
 
     /// Runs the whole grid synchronously, reporting `(tiles done, tiles total)`.
