@@ -8,7 +8,7 @@ use std::process::Command;
 use image::{DynamicImage, GrayImage, RgbImage};
 
 use crate::engine::{Drawing, GapCloser, INK_LEVEL, ProbabilityMap, TileOptions, composite, decode, has_image_extension};
-use crate::score::{Case, Scores, dilate, score};
+use crate::score::{Case, Scores, dilate, is_closed, score, surest_crossing};
 use crate::synth::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps, darkness_bytes};
 
 /// A way to close gaps, compared on the same drawings.
@@ -171,14 +171,19 @@ fn run_method(
         Method::Model(threshold) => {
             let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
             if probability.is_none() {
-                let grid = closer.grid(w, h, TileOptions::default()).map_err(|e| e.to_string())?;
-                *probability = Some(closer.predict(&grid, &image.darkness, 1, |_, _| {}));
+                *probability = Some(run_probability(&image, closer)?);
             }
             let probability = probability.as_ref().expect("computed above");
             let closure = composite(&image, probability, *threshold);
             Ok(Drawing::from_image(closure.image).darkness)
         }
     }
+}
+
+/// The network's probability map of a gapped drawing.
+fn run_probability(image: &Drawing, closer: &GapCloser) -> Result<ProbabilityMap, String> {
+    let grid = closer.grid(image.width(), image.height(), TileOptions::default()).map_err(|e| e.to_string())?;
+    Ok(closer.predict(&grid, &image.darkness, 1, |_, _| {}))
 }
 
 fn tempfile_dir() -> Result<PathBuf, String> {
@@ -246,6 +251,46 @@ fn score_drawing(
         output: &output,
         gaps: &drawing.gaps,
     }))
+}
+
+/// One CSV row per gap: where it is, what kind, whether the model closed it at each of
+/// `thresholds`, and the network's certainty of its surest way across (see
+/// [`surest_crossing`]), which tells a gap the network missed from one the composite refused.
+pub fn gap_report(set: &[EvalDrawing], closer: &GapCloser, thresholds: &[f32]) -> Result<String, String> {
+    let mut csv = String::from("drawing,kind,stroke_width,length,x,y,surest_crossing");
+    for threshold in thresholds {
+        csv.push_str(&format!(",closed_t{threshold}"));
+    }
+    csv.push('\n');
+    for drawing in set {
+        let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
+        let mut probability = Some(run_probability(&image, closer).map_err(|e| format!("{}: {e}", drawing.name))?);
+        let outputs: Vec<Vec<bool>> = thresholds
+            .iter()
+            .map(|&t| run_method(&Method::Model(t), drawing, closer, &mut probability).map(|out| out.iter().map(|&d| d >= INK_LEVEL).collect()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", drawing.name))?;
+        let probability = probability.expect("computed above");
+        let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
+        for gap in &drawing.gaps {
+            let ((ax, ay), (bx, by)) = (gap.side_a, gap.side_b);
+            let crossing = surest_crossing(&probability.values, &ink, drawing.width, gap);
+            csv.push_str(&format!(
+                "{},{:?},{:.1},{:.1},{},{},{crossing:.3}",
+                drawing.name,
+                gap.kind,
+                gap.stroke_width,
+                gap.length,
+                (ax + bx) / 2,
+                (ay + by) / 2
+            ));
+            for output in &outputs {
+                csv.push_str(if is_closed(output, drawing.width, gap) { ",1" } else { ",0" });
+            }
+            csv.push('\n');
+        }
+    }
+    Ok(csv)
 }
 
 /// A Markdown table row per method: the format of the model card.

@@ -92,7 +92,7 @@ pub fn score(case: &Case) -> Scores {
     let (w, h) = (case.width, case.height);
     let mut scores = Scores { gaps: case.gaps.len(), pixels: w * h, ..Default::default() };
     for gap in case.gaps {
-        let closed = connected(|x, y| output[y * w + x], gap.window, gap.side_a, gap.side_b);
+        let closed = is_closed(&output, w, gap);
         let entry = scores.per_kind.entry(gap.kind).or_default();
         entry.1 += 1;
         let thin = gap.stroke_width <= THIN_STROKE;
@@ -129,6 +129,61 @@ pub fn score(case: &Case) -> Scores {
         }
     }
     scores
+}
+
+/// Whether the two sides of `gap` are joined by `ink` inside its window.
+pub fn is_closed(ink: &[bool], width: usize, gap: &Gap) -> bool {
+    connected(|x, y| ink[y * width + x], gap.window, gap.side_a, gap.side_b)
+}
+
+/// The network's certainty of its surest way across `gap`: over every path between the two
+/// sides inside the gap's window, the highest lowest `probability` on it, with `ink` counting
+/// as certain. A missed gap with a high value was seen by the network and refused by the
+/// composite; with a low one, the network did not see it.
+pub fn surest_crossing(probability: &[f32], ink: &[bool], width: usize, gap: &Gap) -> f32 {
+    let (x0, y0, x1, y1) = gap.window;
+    let certainty = |x: usize, y: usize| if ink[y * width + x] { 1.0 } else { probability[y * width + x] };
+    let index = |(x, y): (usize, usize)| (y - y0) * (x1 - x0) + x - x0;
+    let mut best = vec![f32::NEG_INFINITY; (x1 - x0) * (y1 - y0)];
+    let mut frontier = std::collections::BinaryHeap::new();
+    best[index(gap.side_a)] = certainty(gap.side_a.0, gap.side_a.1);
+    frontier.push((OrderedCertainty(best[index(gap.side_a)]), gap.side_a));
+    while let Some((OrderedCertainty(value), (x, y))) = frontier.pop() {
+        if (x, y) == gap.side_b {
+            return value;
+        }
+        if value < best[index((x, y))] {
+            continue;
+        }
+        for ny in y.saturating_sub(1).max(y0)..(y + 2).min(y1) {
+            for nx in x.saturating_sub(1).max(x0)..(x + 2).min(x1) {
+                let next = value.min(certainty(nx, ny));
+                if next > best[index((nx, ny))] {
+                    best[index((nx, ny))] = next;
+                    frontier.push((OrderedCertainty(next), (nx, ny)));
+                }
+            }
+        }
+    }
+    0.0
+}
+
+/// A certainty that orders totally, for the max-heap of [`surest_crossing`].
+#[derive(PartialEq)]
+struct OrderedCertainty(f32);
+
+impl Eq for OrderedCertainty {}
+
+impl PartialOrd for OrderedCertainty {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedCertainty {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 fn border_labels(labels: &[u32], w: usize, h: usize) -> std::collections::BTreeSet<u32> {
@@ -172,6 +227,20 @@ mod tests {
 
     fn gap() -> Gap {
         Gap { kind: GapKind::Straight, length: 2.0, stroke_width: 1.0, side_a: (8, 3), side_b: (11, 3), window: (5, 0, 15, 7) }
+    }
+
+    #[test]
+    fn the_surest_crossing_is_the_weakest_pixel_of_the_best_way_across() {
+        let ink: Vec<bool> = square(true).iter().map(|&d| d >= INK_LEVEL).collect();
+        let mut probability = vec![0.0f32; 400];
+        // Straight across the gap at 0.3; one row up at 0.7, but 0.2 at one pixel: the straight
+        // way is surer until that pixel is sure too.
+        (probability[69], probability[70]) = (0.3, 0.3);
+        (probability[49], probability[50]) = (0.7, 0.2);
+        assert_eq!(surest_crossing(&probability, &ink, 20, &gap()), 0.3);
+        probability[50] = 0.9;
+        assert_eq!(surest_crossing(&probability, &ink, 20, &gap()), 0.7);
+        assert_eq!(surest_crossing(&vec![0.0; 400], &ink, 20, &gap()), 0.0);
     }
 
     #[test]

@@ -212,3 +212,39 @@ fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
     assert!(on_cpu.status.success() && log.contains("resuming") && log.contains("checkpoint step 4"), "{log}");
     assert_eq!(std::fs::read_to_string(checkpoint.join("step")).unwrap(), "4");
 }
+
+#[test]
+fn eval_reports_every_gap_as_the_table_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let drawings = dir.path().join("clean");
+    std::fs::create_dir(&drawings).unwrap();
+    write_png(&drawings.join("shapes.png"), &DynamicImage::ImageLuma8(common::gapped_shapes(0).0));
+    let (report, table) = (dir.path().join("gaps.csv"), dir.path().join("table.md"));
+    let run = cli()
+        .arg("eval")
+        .arg(&drawings)
+        .args(["--model-only", "--threshold", "0.3,0.6", "--gap-report"])
+        .arg(&report)
+        .arg("--markdown")
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let csv = std::fs::read_to_string(&report).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("drawing,kind,stroke_width,length,x,y,surest_crossing,closed_t0.3,closed_t0.6"));
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    assert!(rows.len() >= 4, "{csv}");
+    // Each threshold's closure in the table is its column's share of closed gaps.
+    let table = std::fs::read_to_string(&table).unwrap();
+    for (column, threshold) in [(7, 0.3f32), (8, 0.6)] {
+        let closed = rows.iter().filter(|row| row[column] == "1").count();
+        let row = table.lines().find(|line| line.starts_with(&format!("| model t={threshold} "))).expect("a table row");
+        let closure: f64 = row.split('|').nth(2).unwrap().trim().parse().unwrap();
+        assert!((closure - closed as f64 / rows.len() as f64).abs() < 6e-4, "{closure} vs {closed}/{}", rows.len());
+        // A closure runs through added ink, which the network gave more than the threshold.
+        for row in rows.iter().filter(|row| row[column] == "1") {
+            assert!(row[6].parse::<f32>().unwrap() > threshold, "{row:?}");
+        }
+    }
+}

@@ -109,6 +109,11 @@ struct EvalArgs {
     /// Also write the table here, as Markdown.
     #[arg(long)]
     markdown: Option<PathBuf>,
+    /// Also write one CSV row per gap here: kind, size, place, whether each threshold closed
+    /// it, and the network's certainty of its surest way across (a miss with a high one was
+    /// refused by the composite, with a low one never seen by the network).
+    #[arg(long)]
+    gap_report: Option<PathBuf>,
     #[arg(long)]
     weights: Option<PathBuf>,
     #[command(flatten)]
@@ -277,7 +282,7 @@ pub fn run() -> ExitCode {
 }
 
 fn eval(args: &EvalArgs) -> ExitCode {
-    use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
+    use fill_line_gaps::eval::{Method, SetOptions, evaluate, gap_report, load_set, table};
     let closer = match load_closer(Backend::Cpu, args.weights.as_deref(), args.views.views) {
         Ok(closer) => closer,
         Err(e) => {
@@ -319,6 +324,13 @@ fn eval(args: &EvalArgs) -> ExitCode {
     {
         eprintln!("error: {}: {e}", path.display());
         return ExitCode::FAILURE;
+    }
+    if let Some(path) = &args.gap_report {
+        let written = gap_report(&set, &closer, &args.threshold).and_then(|csv| std::fs::write(path, csv).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
     }
     ExitCode::SUCCESS
 }
