@@ -277,7 +277,7 @@ pub fn gap_report(set: &[EvalDrawing], closer: &GapCloser, thresholds: &[f32]) -
             let crossing = surest_crossing(&probability.values, &ink, drawing.width, gap);
             csv.push_str(&format!(
                 "{},{:?},{:.1},{:.1},{},{},{crossing:.3}",
-                drawing.name,
+                csv_field(&drawing.name),
                 gap.kind,
                 gap.stroke_width,
                 gap.length,
@@ -291,6 +291,11 @@ pub fn gap_report(set: &[EvalDrawing], closer: &GapCloser, thresholds: &[f32]) -
         }
     }
     Ok(csv)
+}
+
+/// `text` as one CSV field: quoted, quotes doubled, when it holds a comma, quote or newline.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
 /// A Markdown table row per method: the format of the model card.
@@ -321,6 +326,12 @@ pub fn table(rows: &[(String, Scores)]) -> String {
 mod tests {
     use super::*;
     use crate::synth::drawing::procedural;
+
+    #[test]
+    fn csv_fields_quote_only_what_needs_it() {
+        assert_eq!(csv_field("frog.png"), "frog.png");
+        assert_eq!(csv_field("a,b \"c\".png"), "\"a,b \"\"c\"\".png\"");
+    }
 
     #[test]
     fn further_cuts_add_other_gaps_and_jpeg_keeps_the_cuts() {
