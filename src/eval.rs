@@ -212,20 +212,91 @@ pub fn diagnostic_image(drawing: &EvalDrawing, output: &[u8]) -> RgbImage {
 }
 
 /// Scores of each method over the whole set (an error skips that method only); with `outputs`,
-/// also writes each output there as a diagnostic picture (see [`diagnostic_image`]).
-pub fn evaluate(methods: &[Method], set: &[EvalDrawing], closer: &GapCloser, outputs: Option<&Path>) -> Vec<Result<Scores, String>> {
+/// also writes each output there as a diagnostic picture (see [`diagnostic_image`]). With
+/// `gap_report`, also fills it with one CSV row per gap: where it is, what kind, whether each model method closed it, and the network's
+/// certainty of its surest way across (see [`surest_crossing`]), which tells a gap the network
+/// missed from one the composite refused. The report reuses the probabilities and outputs the
+/// scores need.
+pub fn evaluate(
+    methods: &[Method],
+    set: &[EvalDrawing],
+    closer: &GapCloser,
+    outputs: Option<&Path>,
+    mut gap_report: Option<&mut String>,
+) -> Vec<Result<Scores, String>> {
     let mut totals: Vec<Result<Scores, String>> = vec![Ok(Scores::default()); methods.len()];
+    if let Some(csv) = gap_report.as_deref_mut() {
+        *csv = gap_report_header(methods);
+    }
     for drawing in set {
         let mut probability = None;
+        // Each model method's output on this drawing; None once that method has failed.
+        let mut model_outputs = Vec::new();
         for (method, total) in methods.iter().zip(&mut totals) {
-            let Ok(sum) = total else { continue };
-            match score_drawing(method, drawing, closer, &mut probability, outputs) {
-                Ok(scores) => sum.add(&scores),
-                Err(e) => *total = Err(format!("{}: {e}", drawing.name)),
+            let output = match total {
+                Ok(sum) => match score_drawing(method, drawing, closer, &mut probability, outputs) {
+                    Ok((scores, output)) => {
+                        sum.add(&scores);
+                        Some(output)
+                    }
+                    Err(e) => {
+                        *total = Err(format!("{}: {e}", drawing.name));
+                        None
+                    }
+                },
+                Err(_) => None,
+            };
+            if matches!(method, Method::Model(_)) {
+                model_outputs.push(output);
             }
+        }
+        if let Some(csv) = gap_report.as_deref_mut() {
+            push_gap_rows(csv, drawing, closer, &mut probability, &model_outputs);
         }
     }
     totals
+}
+
+fn gap_report_header(methods: &[Method]) -> String {
+    let mut header = String::from("drawing,kind,stroke_width,length,x,y,surest_crossing");
+    for method in methods {
+        if let Method::Model(threshold) = method {
+            header.push_str(&format!(",closed_t{threshold}"));
+        }
+    }
+    header + "\n"
+}
+
+/// The report's rows for one drawing; a field is empty where its method failed.
+fn push_gap_rows(csv: &mut String, drawing: &EvalDrawing, closer: &GapCloser, probability: &mut Option<ProbabilityMap>, model_outputs: &[Option<Vec<u8>>]) {
+    if probability.is_none() {
+        let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
+        *probability = run_probability(&image, closer).ok();
+    }
+    let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
+    let closed_ink: Vec<Option<Vec<bool>>> =
+        model_outputs.iter().map(|output| output.as_ref().map(|o| o.iter().map(|&d| d >= INK_LEVEL).collect())).collect();
+    for gap in &drawing.gaps {
+        let ((ax, ay), (bx, by)) = (gap.side_a, gap.side_b);
+        let crossing = probability.as_ref().map_or(String::new(), |p| format!("{:.3}", surest_crossing(&p.values, &ink, drawing.width, gap)));
+        csv.push_str(&format!(
+            "{},{:?},{:.1},{:.1},{},{},{crossing}",
+            csv_field(&drawing.name),
+            gap.kind,
+            gap.stroke_width,
+            gap.length,
+            (ax + bx) / 2,
+            (ay + by) / 2
+        ));
+        for output in &closed_ink {
+            csv.push_str(match output {
+                Some(ink) if is_closed(ink, drawing.width, gap) => ",1",
+                Some(_) => ",0",
+                None => ",",
+            });
+        }
+        csv.push('\n');
+    }
 }
 
 fn score_drawing(
@@ -234,7 +305,7 @@ fn score_drawing(
     closer: &GapCloser,
     probability: &mut Option<ProbabilityMap>,
     outputs: Option<&Path>,
-) -> Result<Scores, String> {
+) -> Result<(Scores, Vec<u8>), String> {
     let output = run_method(method, drawing, closer, probability)?;
     if let Some(dir) = outputs {
         let stem = drawing.name.rsplit_once('.').map_or(drawing.name.as_str(), |(stem, _)| stem);
@@ -243,54 +314,15 @@ fn score_drawing(
             .and_then(|()| diagnostic_image(drawing, &output).save(&path).map_err(std::io::Error::other))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    Ok(score(&Case {
+    let scores = score(&Case {
         width: drawing.width,
         height: drawing.height,
         clean: &drawing.clean,
         gapped: &drawing.gapped,
         output: &output,
         gaps: &drawing.gaps,
-    }))
-}
-
-/// One CSV row per gap: where it is, what kind, whether the model closed it at each of
-/// `thresholds`, and the network's certainty of its surest way across (see
-/// [`surest_crossing`]), which tells a gap the network missed from one the composite refused.
-pub fn gap_report(set: &[EvalDrawing], closer: &GapCloser, thresholds: &[f32]) -> Result<String, String> {
-    let mut csv = String::from("drawing,kind,stroke_width,length,x,y,surest_crossing");
-    for threshold in thresholds {
-        csv.push_str(&format!(",closed_t{threshold}"));
-    }
-    csv.push('\n');
-    for drawing in set {
-        let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
-        let mut probability = Some(run_probability(&image, closer).map_err(|e| format!("{}: {e}", drawing.name))?);
-        let outputs: Vec<Vec<bool>> = thresholds
-            .iter()
-            .map(|&t| run_method(&Method::Model(t), drawing, closer, &mut probability).map(|out| out.iter().map(|&d| d >= INK_LEVEL).collect()))
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("{}: {e}", drawing.name))?;
-        let probability = probability.expect("computed above");
-        let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
-        for gap in &drawing.gaps {
-            let ((ax, ay), (bx, by)) = (gap.side_a, gap.side_b);
-            let crossing = surest_crossing(&probability.values, &ink, drawing.width, gap);
-            csv.push_str(&format!(
-                "{},{:?},{:.1},{:.1},{},{},{crossing:.3}",
-                csv_field(&drawing.name),
-                gap.kind,
-                gap.stroke_width,
-                gap.length,
-                (ax + bx) / 2,
-                (ay + by) / 2
-            ));
-            for output in &outputs {
-                csv.push_str(if is_closed(output, drawing.width, gap) { ",1" } else { ",0" });
-            }
-            csv.push('\n');
-        }
-    }
-    Ok(csv)
+    });
+    Ok((scores, output))
 }
 
 /// `text` as one CSV field: quoted, quotes doubled, when it holds a comma, quote or newline.

@@ -147,8 +147,10 @@ pub fn surest_crossing(probability: &[f32], ink: &[bool], width: usize, gap: &Ga
     let mut best = vec![f32::NEG_INFINITY; (x1 - x0) * (y1 - y0)];
     let mut frontier = std::collections::BinaryHeap::new();
     best[index(gap.side_a)] = certainty(gap.side_a.0, gap.side_a.1);
-    frontier.push((OrderedCertainty(best[index(gap.side_a)]), gap.side_a));
-    while let Some((OrderedCertainty(value), (x, y))) = frontier.pop() {
+    // Certainties are never negative, so their bit patterns sort like the numbers.
+    frontier.push((best[index(gap.side_a)].to_bits(), gap.side_a));
+    while let Some((bits, (x, y))) = frontier.pop() {
+        let value = f32::from_bits(bits);
         if (x, y) == gap.side_b {
             return value;
         }
@@ -160,30 +162,12 @@ pub fn surest_crossing(probability: &[f32], ink: &[bool], width: usize, gap: &Ga
                 let next = value.min(certainty(nx, ny));
                 if next > best[index((nx, ny))] {
                     best[index((nx, ny))] = next;
-                    frontier.push((OrderedCertainty(next), (nx, ny)));
+                    frontier.push((next.to_bits(), (nx, ny)));
                 }
             }
         }
     }
     0.0
-}
-
-/// A certainty that orders totally, for the max-heap of [`surest_crossing`].
-#[derive(PartialEq)]
-struct OrderedCertainty(f32);
-
-impl Eq for OrderedCertainty {}
-
-impl PartialOrd for OrderedCertainty {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for OrderedCertainty {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
 
 fn border_labels(labels: &[u32], w: usize, h: usize) -> std::collections::BTreeSet<u32> {

@@ -32,7 +32,7 @@ fn shipped_model_keeps_its_dev_set_scores() {
     assert!(set.len() >= 30 * CUTS, "{} cases in {}: the set is incomplete", set.len(), dir.display());
     let scores = |views: Views| {
         let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap().with_views(views);
-        let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None)
+        let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None, None)
             .try_into()
             .expect("one result per method");
         let (model, identity) = (model.unwrap(), identity.unwrap());

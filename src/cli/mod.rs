@@ -282,7 +282,7 @@ pub fn run() -> ExitCode {
 }
 
 fn eval(args: &EvalArgs) -> ExitCode {
-    use fill_line_gaps::eval::{Method, SetOptions, evaluate, gap_report, load_set, table};
+    use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
     let closer = match load_closer(Backend::Cpu, args.weights.as_deref(), args.views.views) {
         Ok(closer) => closer,
         Err(e) => {
@@ -311,7 +311,9 @@ fn eval(args: &EvalArgs) -> ExitCode {
     }
     methods.extend(args.threshold.iter().map(|&t| Method::Model(t)));
     let mut rows = Vec::new();
-    for (method, result) in methods.iter().zip(evaluate(&methods, &set, &closer, args.outputs.as_deref())) {
+    let mut gap_report = String::new();
+    let report = args.gap_report.as_ref().map(|_| &mut gap_report);
+    for (method, result) in methods.iter().zip(evaluate(&methods, &set, &closer, args.outputs.as_deref(), report)) {
         match result {
             Ok(scores) => rows.push((method.name(), scores)),
             Err(e) => eprintln!("warning: {} skipped: {e}", method.name()),
@@ -325,12 +327,11 @@ fn eval(args: &EvalArgs) -> ExitCode {
         eprintln!("error: {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
-    if let Some(path) = &args.gap_report {
-        let written = gap_report(&set, &closer, &args.threshold).and_then(|csv| std::fs::write(path, csv).map_err(|e| e.to_string()));
-        if let Err(e) = written {
-            eprintln!("error: {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &args.gap_report
+        && let Err(e) = std::fs::write(path, &gap_report)
+    {
+        eprintln!("error: {}: {e}", path.display());
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
