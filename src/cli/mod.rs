@@ -201,7 +201,7 @@ pub struct ViewsArg {
 }
 
 fn parse_views(text: &str) -> Result<Views, String> {
-    Views::ALL.into_iter().find(|views| views.count().to_string() == text).ok_or_else(|| "must be 1, 2 or 4".into())
+    text.parse().ok().and_then(Views::from_count).ok_or_else(|| "must be 1, 2 or 4".into())
 }
 
 fn parse_threshold(text: &str) -> Result<f32, String> {

@@ -47,6 +47,11 @@ pub enum Views {
 impl Views {
     pub const ALL: [Views; 3] = [Views::One, Views::Two, Views::Four];
 
+    /// The views of `count` mirror images: 1, 2 or 4.
+    pub fn from_count(count: usize) -> Option<Views> {
+        Views::ALL.into_iter().find(|views| views.count() == count)
+    }
+
     pub fn count(self) -> usize {
         match self {
             Views::One => 1,
@@ -62,7 +67,9 @@ impl Views {
     }
 }
 
-/// The loaded network on its device.
+/// The loaded network on its device. Cloning shares the weights (tensor handles), so a copy
+/// that sees other views costs nothing.
+#[derive(Clone)]
 pub struct GapCloser {
     model: GapNet,
     config: GapNetConfig,

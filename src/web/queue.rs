@@ -131,6 +131,13 @@ impl Queue {
         retryable && self.set_status(id, Status::Queued)
     }
 
+    /// Queues every closed file again (a setting that changes the model's output changed).
+    pub fn requeue_done(&mut self) {
+        for item in self.items.iter_mut().filter(|item| item.status == Status::Done) {
+            item.status = Status::Queued;
+        }
+    }
+
     /// The file the model should take next: the oldest waiting one.
     pub fn next_queued(&self) -> Option<ItemId> {
         self.items.iter().find(|item| item.status == Status::Queued).map(|item| item.id)
@@ -216,6 +223,10 @@ mod tests {
         assert!(!queue.retry(c) && !queue.retry(d));
         assert_eq!(queue.get(a).unwrap().status, Status::Queued);
         assert!(!queue.retry(99));
+        queue.requeue_done();
+        assert_eq!(queue.get(d).unwrap().status, Status::Queued);
+        assert_eq!(queue.get(c).unwrap().status, Status::Rejected("corrupt".into()));
+        assert_eq!(queue.next_queued(), Some(a));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! turns one tile's input into its probabilities per message. The page starts one per core, so
 //! tiles run in parallel and the page's own thread never stalls (see `ui/tile_workers.rs`).
 //!
-//! Messages in: `{ job, width, height, input: Float32Array }`. Out: `{ margin }` (the tile
+//! Messages in: `{ job, width, height, views, input: Float32Array }` (views: 1, 2 or 4). Out: `{ margin }` (the tile
 //! margin the model needs) once it is loaded, then `{ job, output: Float32Array }` per tile, or
 //! `{ job, error }`.
 
@@ -12,7 +12,7 @@ fn main() {
 
     use burn::prelude::Device;
     use burn::tensor::{Tensor, TensorData};
-    use fill_line_gaps::engine::GapCloser;
+    use fill_line_gaps::engine::{GapCloser, Views};
     use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
     use js_sys::{Array, Float32Array, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -39,6 +39,7 @@ fn main() {
 
     async fn run(closer: &GapCloser, data: &JsValue) -> Result<Float32Array, String> {
         let (width, height) = (number(data, "width")?, number(data, "height")?);
+        let views = number(data, "views").and_then(|n| Views::from_count(n).ok_or_else(|| format!("{n} views")))?;
         let input: Float32Array = Reflect::get(data, &JsValue::from_str("input"))
             .ok()
             .and_then(|v| v.dyn_into().ok())
@@ -47,7 +48,7 @@ fn main() {
             return Err(format!("{} input values for a {width}×{height} tile", input.length()));
         }
         let tensor = Tensor::from_data(TensorData::new(input.to_vec(), [1, 1, height, width]), closer.device());
-        let output = closer.forward(tensor).into_data_async().await.map_err(|e| format!("{e:?}"))?;
+        let output = closer.clone().with_views(views).forward(tensor).into_data_async().await.map_err(|e| format!("{e:?}"))?;
         let output = output.try_into_vec::<f32>().map_err(|e| format!("{e:?}"))?;
         Ok(Float32Array::from(output.as_slice()))
     }

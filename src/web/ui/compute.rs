@@ -92,7 +92,10 @@ pub async fn infer(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<ProbabilityMap, RunError> {
     let mut backend = ui.effective_backend();
-    let gpu = with_store(|s| s.gpu.clone()).filter(|_| backend == Backend::WebGpu);
+    let views = ui.views.get_untracked();
+    let gpu = with_store(|s| s.gpu.clone())
+        .filter(|_| backend == Backend::WebGpu)
+        .map(|closer| closer.as_ref().clone().with_views(views));
     let (width, height) = (drawing.width(), drawing.height());
     let (tile_size, margin) = match &gpu {
         Some(closer) => (GPU_TILES.tile_size, closer.margin()),
@@ -117,7 +120,7 @@ pub async fn infer(
     if done < grid.len() {
         let workers = cpu_workers().await?;
         workers
-            .run(&grid, &drawing.darkness, done..grid.len(), &mut values, cancel, || {
+            .run(&grid, &drawing.darkness, done..grid.len(), views, &mut values, cancel, || {
                 done += 1;
                 progress(done, grid.len());
             })

@@ -1,8 +1,9 @@
-//! The viewer's controls: sensitivity (re-composites without re-running the model), red
-//! marking, leak check, zoom, and the exports.
+//! The viewer's controls: sensitivity (re-composites without re-running the model), four
+//! views (runs every file again), red marking, leak check, zoom, and the exports.
 
 use leptos::prelude::*;
 
+use fill_line_gaps::engine::Views;
 use fill_line_gaps::web::settings::{SENSITIVITY_RANGE, threshold_for};
 use fill_line_gaps::web::viewport::Viewport;
 
@@ -40,6 +41,15 @@ pub fn Controls(ui: Ui) -> impl IntoView {
                     }
                 />
                 <output id="sensitivity-value">{move || format!("{:.2}", threshold_for(ui.sensitivity.get()))}</output>
+            </label>
+            <label title="The network also sees each tile mirrored three ways: less stray ink, four times the work. Closes every file again.">
+                <input
+                    id="four-views"
+                    type="checkbox"
+                    prop:checked=move || ui.views.get() == Views::Four
+                    on:change=move |e| work::set_views(ui, if event_target_checked(&e) { Views::Four } else { Views::One })
+                />
+                " Four views"
             </label>
             <label>
                 <input

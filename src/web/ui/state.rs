@@ -9,7 +9,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use fill_line_gaps::engine::{Closure, Drawing, GapCloser, ProbabilityMap};
+use fill_line_gaps::engine::{Closure, Drawing, GapCloser, ProbabilityMap, Views};
 use fill_line_gaps::web::queue::{ItemId, Queue};
 use fill_line_gaps::web::settings::{Backend, default_sensitivity};
 use fill_line_gaps::web::viewport::Viewport;
@@ -57,6 +57,8 @@ pub struct Ui {
     pub active: RwSignal<Option<Backend>>,
     pub notice: RwSignal<Option<String>>,
     pub sensitivity: RwSignal<u32>,
+    /// Mirror images of each tile the network sees; every file runs with the current one.
+    pub views: RwSignal<Views>,
     pub marking: RwSignal<bool>,
     pub mode: RwSignal<ViewMode>,
     /// Before/after split across the view: 1 = all before.
@@ -80,6 +82,7 @@ impl Ui {
             active: RwSignal::new(None),
             notice: RwSignal::new(None),
             sensitivity: RwSignal::new(default_sensitivity()),
+            views: RwSignal::new(Views::default()),
             marking: RwSignal::new(false),
             mode: RwSignal::new(ViewMode::Drawing),
             split: RwSignal::new(0.5),

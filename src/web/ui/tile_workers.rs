@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use fill_line_gaps::engine::TileGrid;
+use fill_line_gaps::engine::{TileGrid, Views};
 use fill_line_gaps::engine::infer::stitch_batch;
 
 use super::compute::RunError;
@@ -95,13 +95,16 @@ impl TileWorkers {
         self.workers.len()
     }
 
-    /// Runs `tiles` of `grid` over `darkness` and stitches each into `values` as it comes back,
-    /// calling `tile_done` after each; stops at the next reply once `cancel` is set.
+    /// Runs `tiles` of `grid` over `darkness`, seeing `views`, and stitches each into `values`
+    /// as it comes back, calling `tile_done` after each; stops at the next reply once `cancel`
+    /// is set.
+    #[allow(clippy::too_many_arguments)]
     pub async fn run(
         &self,
         grid: &TileGrid,
         darkness: &[u8],
         tiles: Range<usize>,
+        views: Views,
         values: &mut [f32],
         cancel: &Cell<bool>,
         mut tile_done: impl FnMut(),
@@ -115,7 +118,7 @@ impl TileWorkers {
             }
             for (worker, job) in self.workers.iter().zip(running.iter_mut()) {
                 if job.is_none() && next < tiles.end {
-                    *job = Some((next, self.send(worker, grid, darkness, next).map_err(RunError::Failed)?));
+                    *job = Some((next, self.send(worker, grid, darkness, next, views).map_err(RunError::Failed)?));
                     next += 1;
                 }
             }
@@ -139,7 +142,7 @@ impl TileWorkers {
     }
 
     /// Posts one tile's input to `worker`; returns the number it was sent under.
-    fn send(&self, worker: &Worker, grid: &TileGrid, darkness: &[u8], tile: usize) -> Result<u32, String> {
+    fn send(&self, worker: &Worker, grid: &TileGrid, darkness: &[u8], tile: usize, views: Views) -> Result<u32, String> {
         let job = self.sent.get().wrapping_add(1);
         self.sent.set(job);
         let mut input = vec![0.0f32; grid.tile_w * grid.tile_h];
@@ -150,6 +153,7 @@ impl TileWorkers {
             ("job", JsValue::from(job)),
             ("width", JsValue::from(grid.tile_w as f64)),
             ("height", JsValue::from(grid.tile_h as f64)),
+            ("views", JsValue::from(views.count() as f64)),
             ("input", input.clone().into()),
         ] {
             let _ = Reflect::set(&message, &JsValue::from_str(key), &value);

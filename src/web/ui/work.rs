@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use fill_line_gaps::engine::{Drawing, INK_LEVEL, closures_layer, composite, decode, encode_png};
+use fill_line_gaps::engine::{Drawing, INK_LEVEL, Views, closures_layer, composite, decode, encode_png};
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
@@ -96,6 +96,7 @@ async fn run_one(ui: Ui, id: ItemId) {
         Ok(drawing) => drawing,
         Err(reason) => return set(Status::Failed(reason)),
     };
+    let views = ui.views.get_untracked();
     let cancel = Rc::new(Cell::new(false));
     with_store(|s| s.cancel = Some((id, cancel.clone())));
     ui.queue.update(|q| q.set_detail(id, None));
@@ -104,6 +105,10 @@ async fn run_one(ui: Ui, id: ItemId) {
     let result = compute::infer(ui, &drawing, &cancel, |done, total| set(Status::Running { done, total })).await;
     with_store(|s| s.cancel = None);
     let backend = ui.active.get_untracked().map(|b| b.label()).unwrap_or_default();
+    if ui.views.get_untracked() != views {
+        // The setting changed while this file ran: run it again with the new one.
+        return set(Status::Queued);
+    }
     match result {
         Ok(probability) => {
             let kept = with_store(|s| match s.files.get_mut(&id) {
@@ -115,7 +120,11 @@ async fn run_one(ui: Ui, id: ItemId) {
             });
             if kept {
                 let seconds = (js::now_ms() - started) / 1000.0;
-                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}"))));
+                let views = match views.count() {
+                    1 => String::new(),
+                    count => format!(", {count} views"),
+                };
+                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}"))));
                 set(Status::Done);
                 if ui.queue.with_untracked(|q| q.selected() == Some(id)) {
                     refresh(ui);
@@ -147,6 +156,16 @@ pub fn cancel_run() {
             flag.set(true);
         }
     });
+}
+
+/// Closes every file again with `views`, so each result and a batch export hold one setting.
+/// The file running now is cancelled and queued again (see `run_one`); the others keep showing
+/// their old result until their new one is ready.
+pub fn set_views(ui: Ui, views: Views) {
+    ui.views.set(views);
+    ui.queue.update(|q| q.requeue_done());
+    cancel_run();
+    run_queue(ui);
 }
 
 pub fn retry(ui: Ui, id: ItemId) {
