@@ -163,6 +163,11 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
                     eprintln!("growing {:?} from {} at step {step} to {widths:?}; the optimizer starts afresh", config.widths, model_path.display());
                     (model, wider, step)
                 }
+                // Weights copied without their optimizer state are fine-tuned with a fresh Adam.
+                None if !optimizer_path.exists() => {
+                    eprintln!("fine-tuning {} from step {step}; no {} there, so the optimizer starts afresh", model_path.display(), optimizer_path.display());
+                    (model, config, step)
+                }
                 None => {
                     let state = std::fs::read(&optimizer_path).map_err(io_error(&optimizer_path))?;
                     optimizer = optimizer

@@ -173,7 +173,7 @@ fn tiny_training(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn training_resumes_grows_wider_and_refuses_to_shrink() {
+fn training_resumes_grows_wider_fine_tunes_and_refuses_to_shrink() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gapnet.bpk");
     let train = |steps: &str, widths: &str| tiny_training(dir.path(), &["--batch", "1", "--steps", steps, "--widths", widths]);
@@ -185,7 +185,13 @@ fn training_resumes_grows_wider_and_refuses_to_shrink() {
     let device = burn::prelude::Device::flex();
     let (_, config) = fill_line_gaps::model::load_weights(&std::fs::read(&out).unwrap(), "out", &device).unwrap();
     assert_eq!(config.widths, [12, 8, 8]);
-    let shrunk = train("3", "8,8,8");
+    let optimizer = dir.path().join("checkpoint/optimizer.bpk");
+    std::fs::remove_file(&optimizer).unwrap();
+    let fine_tuned = train("3", "12,8,8");
+    let log = String::from_utf8_lossy(&fine_tuned.stderr);
+    assert!(fine_tuned.status.success() && log.contains("optimizer starts afresh") && log.contains("checkpoint step 3"), "{log}");
+    assert!(optimizer.exists());
+    let shrunk = train("4", "8,8,8");
     let log = String::from_utf8_lossy(&shrunk.stderr);
     assert!(!shrunk.status.success() && log.contains("only get wider"), "{log}");
 }
