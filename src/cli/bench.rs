@@ -184,7 +184,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
 pub fn bench(closer: &GapCloser, options: &BenchOptions) -> ExitCode {
     let views = options.views.count();
     let path = format!("{:?}, {views} view{}", options.backend, if views == 1 { "" } else { "s" }).to_lowercase();
-    let macs_per_pixel = closer.config().macs_per_pixel() * views as f64;
+    let macs_per_pixel = closer.config().macs_per_pixel() * options.views.work();
     println!("| path | size | median s | peak MiB | GMAC/frame | GMAC/s | vs seed |\n|---|---|---|---|---|---|---|");
     for size in [(1920u32, 1080u32), (3840, 2160)] {
         let (seconds, peak_mib) = match ours(closer, options, size) {

@@ -16,7 +16,7 @@ pub const INK_LEVEL: u8 = 128;
 
 /// The sensitivity a user gets unless they choose: the probability above which paper becomes
 /// ink. Chosen for the shipped weights on the dev set (models/README.md): the most closures
-/// that keep region recovery ≥ 0.95 and false ink ≤ 150 px per megapixel. Four views
+/// that keep region recovery ≥ 0.95 and false ink ≤ 150 px per megapixel. Two views
 /// ([`super::Views`]) do better than one at this threshold too.
 pub const DEFAULT_THRESHOLD: f32 = 0.4;
 

@@ -2,7 +2,7 @@
 //! turns one tile's input into its probabilities per message. The page starts one per core, so
 //! tiles run in parallel and the page's own thread never stalls (see `ui/tile_workers.rs`).
 //!
-//! Messages in: `{ job, width, height, views, input: Float32Array }` (views: 1, 2 or 4). Out: `{ margin }` (the tile
+//! Messages in: `{ job, width, height, views, input: Float32Array }` (views: 1 or 2). Out: `{ margin }` (the tile
 //! margin the model needs) once it is loaded, then `{ job, output: Float32Array }` per tile, or
 //! `{ job, error }`.
 

@@ -216,18 +216,18 @@ async function scenario(browser, server, mode) {
         assert.equal(await page.textContent('#label-after'), 'After: 1 closed region');
         await page.uncheck('#leak-check');
 
-        step('four views run the file again, one view brings its result back');
+        step('the zoomed view runs the file again, one view brings its result back');
         const rowSays = (pattern) =>
             page.waitForFunction(
                 ([sel, source]) => new RegExp(source).test(document.querySelector(sel)?.textContent.trim() ?? ''),
                 [`${item(drawing.name, 'done')} .status`, pattern.source],
                 { timeout: 120_000 },
             );
-        await page.check('#four-views');
-        await rowSays(/ s on .*, 4 views$/);
-        const fourViews = checkClosed(await download(page, '#download-png'));
-        step(`${fourViews.length} pixels added with four views, ${added} with one`);
-        await page.uncheck('#four-views');
+        await page.check('#zoomed-view');
+        await rowSays(/ s on .*, zoomed view$/);
+        const zoomed = checkClosed(await download(page, '#download-png'));
+        step(`${zoomed.length} pixels added with the zoomed view, ${added} with one view`);
+        await page.uncheck('#zoomed-view');
         await rowSays(/^Done · [^,]* s on [^,]*$/);
         await settles(addedNow, (n) => n === added, `back to ${added} pixels with one view`);
 

@@ -57,7 +57,7 @@ pub struct Ui {
     pub active: RwSignal<Option<Backend>>,
     pub notice: RwSignal<Option<String>>,
     pub sensitivity: RwSignal<u32>,
-    /// Mirror images of each tile the network sees; every file runs with the current one.
+    /// The views of each tile the network sees; every file runs with the current ones.
     pub views: RwSignal<Views>,
     pub marking: RwSignal<bool>,
     pub mode: RwSignal<ViewMode>,

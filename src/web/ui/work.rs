@@ -120,9 +120,9 @@ async fn run_one(ui: Ui, id: ItemId) {
             });
             if kept {
                 let seconds = (js::now_ms() - started) / 1000.0;
-                let views = match views.count() {
-                    1 => String::new(),
-                    count => format!(", {count} views"),
+                let views = match views {
+                    Views::One => "",
+                    Views::Two => ", zoomed view",
                 };
                 ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}"))));
                 set(Status::Done);
