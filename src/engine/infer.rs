@@ -5,7 +5,7 @@ use burn::tensor::activation::sigmoid;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
-use super::tile::{TileGrid, TileSizeError};
+use super::tile::{TileGrid, TileSizeError, round_up_to_stride};
 use crate::model::{GapNet, GapNetConfig, WeightsError, load_weights};
 
 /// Per pixel of the image, the probability that it is ink in the closed drawing.
@@ -65,6 +65,14 @@ impl Views {
         match self {
             Views::One => 1,
             Views::Two => 2,
+        }
+    }
+
+    /// The side of the largest view of a tile side `side`: what sizes the network's buffers.
+    pub fn largest_side(self, side: usize) -> usize {
+        match self {
+            Views::One => side,
+            Views::Two => round_up_to_stride((side as f32 * Views::ZOOM).ceil() as usize),
         }
     }
 
@@ -139,9 +147,9 @@ impl GapCloser {
             Views::One => plain,
             Views::Two => {
                 let [_, _, height, width] = input.dims();
-                let zoomed = |side: usize| (side as f32 * Views::ZOOM / GapNetConfig::STRIDE as f32).ceil() as usize * GapNetConfig::STRIDE;
+                let zoomed = [self.views.largest_side(height), self.views.largest_side(width)];
                 let bilinear = || InterpolateOptions::new(InterpolateMode::Bilinear);
-                let input = interpolate(input, bilinear().with_output_size([zoomed(height), zoomed(width)]));
+                let input = interpolate(input, bilinear().with_output_size(zoomed));
                 let seen_zoomed = interpolate(sigmoid(self.model.forward(input)), bilinear().with_output_size([height, width]));
                 plain.max_pair(seen_zoomed).powf_scalar(Views::SURENESS_POWER)
             }

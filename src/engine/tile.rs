@@ -40,7 +40,8 @@ pub struct TileSizeError {
 
 const STRIDE: usize = GapNetConfig::STRIDE;
 
-fn round_up(value: usize) -> usize {
+/// `value` rounded up to a multiple of the network's stride, the sides it accepts.
+pub(crate) fn round_up_to_stride(value: usize) -> usize {
     value.div_ceil(STRIDE) * STRIDE
 }
 
@@ -49,7 +50,7 @@ impl TileGrid {
     /// so every tile sees the same pooling grid). The image is split evenly between as few
     /// tiles as fit, so no tile is mostly padding.
     pub fn new(width: usize, height: usize, tile_size: usize, margin: usize) -> Result<Self, TileSizeError> {
-        let margin = round_up(margin);
+        let margin = round_up_to_stride(margin);
         let minimum = 2 * margin + STRIDE;
         let max_step = (tile_size / STRIDE * STRIDE).saturating_sub(2 * margin);
         if max_step < STRIDE {
@@ -57,7 +58,7 @@ impl TileGrid {
         }
         let split = |side: usize| {
             let count = side.div_ceil(max_step).max(1);
-            let step = round_up(side.div_ceil(count)).max(STRIDE);
+            let step = round_up_to_stride(side.div_ceil(count)).max(STRIDE);
             (side.div_ceil(step).max(1), step)
         };
         let ((cols, step_x), (rows, step_y)) = (split(width), split(height));
@@ -66,7 +67,7 @@ impl TileGrid {
 
     /// One tile over the whole image: the reference that tiling must reproduce.
     pub fn whole(width: usize, height: usize, margin: usize) -> Self {
-        let side = round_up(width.max(height).max(1)) + 2 * round_up(margin);
+        let side = round_up_to_stride(width.max(height).max(1)) + 2 * round_up_to_stride(margin);
         Self::new(width, height, side, margin).expect("a tile covering the image is large enough")
     }
 

@@ -1,7 +1,8 @@
 //! Compute and view settings of the web app: the backends, their tile sizes, and the
 //! sensitivity slider's mapping to the engine's threshold.
 
-use crate::engine::{DEFAULT_THRESHOLD, TileGrid, TileOptions};
+use crate::engine::tile::round_up_to_stride;
+use crate::engine::{DEFAULT_THRESHOLD, TileGrid, TileOptions, Views};
 use crate::model::GapNetConfig;
 
 /// Where the model runs.
@@ -23,7 +24,7 @@ impl Backend {
 }
 
 /// WebGPU's tiles: big, while their buffers stay far below WebGPU's default 128 MiB
-/// storage-buffer limit.
+/// storage-buffer limit, and below half of it for the zoomed view.
 pub const GPU_TILES: TileOptions = TileOptions { tile_size: 1024, batch: 1 };
 
 /// Tile sizes the CPU workers may use, largest first.
@@ -43,11 +44,11 @@ pub fn cpu_tile_size(width: usize, height: usize, margin: usize, workers: usize)
 /// WebGPU's default `maxStorageBufferBindingSize`.
 pub const WEBGPU_MAX_BUFFER: usize = 128 << 20;
 
-/// An upper bound of the largest activation buffer (bytes) a batch of tiles needs: the
-/// widest concatenation at quarter and eighth resolution, in f32.
-pub fn largest_buffer_bytes(config: &GapNetConfig, options: TileOptions) -> usize {
+/// An upper bound of the largest activation buffer (bytes) a batch of tiles needs with
+/// `views`: the widest concatenation at quarter and eighth resolution of the largest view, in f32.
+pub fn largest_buffer_bytes(config: &GapNetConfig, options: TileOptions, views: Views) -> usize {
     let [c1, c2, c3] = config.widths;
-    let side = options.tile_size.div_ceil(GapNetConfig::STRIDE) * GapNetConfig::STRIDE;
+    let side = views.largest_side(round_up_to_stride(options.tile_size));
     let quarter = (c2 + c1).max(c1 + 16) * (side / 4).pow(2);
     let eighth = (c3 + c2) * (side / 8).pow(2);
     let full = side * side;
@@ -88,7 +89,8 @@ mod tests {
     #[test]
     fn gpu_tiles_fit_webgpu_buffers_and_cover_their_margins() {
         let config = shipped();
-        assert!(largest_buffer_bytes(&config, GPU_TILES) * 4 <= WEBGPU_MAX_BUFFER);
+        assert!(largest_buffer_bytes(&config, GPU_TILES, Views::One) * 4 <= WEBGPU_MAX_BUFFER);
+        assert!(largest_buffer_bytes(&config, GPU_TILES, Views::Two) * 2 <= WEBGPU_MAX_BUFFER);
         let grid = TileGrid::new(3840, 2160, GPU_TILES.tile_size, config.receptive_radius());
         assert!(grid.is_ok(), "{grid:?}");
     }
