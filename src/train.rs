@@ -13,11 +13,13 @@ use rayon::prelude::*;
 use crate::engine::{Drawing, GapCloser, TileOptions, composite, DEFAULT_THRESHOLD};
 use crate::model::{GapNet, GapNetConfig, load_weights, save_weights};
 use crate::score::{Case, Scores, score};
-use crate::synth::{Canvas, Rng, Sample, SampleSource, darkness_bytes};
+use crate::synth::{Canvas, CropScale, Rng, Sample, SampleSource, darkness_bytes};
 
 #[derive(Clone, Debug)]
 pub struct TrainOptions {
     pub source_dirs: Vec<PathBuf>,
+    /// The scales the drawings of `source_dirs` are cropped at.
+    pub crop_scale: CropScale,
     pub out: PathBuf,
     pub checkpoint_dir: PathBuf,
     /// None: the checkpoint's widths, or the default for a new run. Wider than the checkpoint
@@ -143,7 +145,7 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
 pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
     let device = options.device.clone().autodiff();
     let drawings = load_drawings(&options.source_dirs)?;
-    let source = if drawings.is_empty() { SampleSource::Procedural } else { SampleSource::Drawings(drawings) };
+    let source = if drawings.is_empty() { SampleSource::Procedural } else { SampleSource::Drawings(drawings, options.crop_scale) };
     std::fs::create_dir_all(&options.checkpoint_dir).map_err(io_error(&options.checkpoint_dir))?;
     let model_path = options.checkpoint_dir.join("model.bpk");
     let optimizer_path = options.checkpoint_dir.join("optimizer.bpk");
@@ -251,6 +253,7 @@ mod tests {
     fn a_warm_restart_warms_up_and_decays_from_its_start() {
         let options = TrainOptions {
             source_dirs: Vec::new(),
+            crop_scale: CropScale::NATIVE,
             out: PathBuf::new(),
             checkpoint_dir: PathBuf::new(),
             widths: None,

@@ -197,7 +197,8 @@ fn training_resumes_grows_wider_fine_tunes_and_refuses_to_shrink() {
 }
 
 /// Training on wgpu (lavapipe under `tests/run.sh`), validation included, then resuming on the
-/// CPU from that checkpoint's weights and optimizer state, with a warm restart.
+/// CPU from that checkpoint's weights and optimizer state, with a warm restart on scaled crops of
+/// a drawing.
 #[test]
 fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,7 +214,14 @@ fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
     }
     let refused = train("2", &["--schedule-start", "2"]);
     assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--schedule-start"));
-    let on_cpu = train("4", &["--schedule-start", "2"]);
+    let refused = train("2", &["--crop-scale", "2,1"]);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--crop-scale"));
+    // Resumed on the user's own drawings, cropped at half to full size.
+    let drawings = dir.path().join("drawings");
+    std::fs::create_dir(&drawings).unwrap();
+    write_png(&drawings.join("shapes.png"), &DynamicImage::ImageLuma8(common::gapped_shapes(0).0));
+    let drawings = drawings.to_str().unwrap();
+    let on_cpu = train("4", &["--schedule-start", "2", "--drawings", drawings, "--crop-scale", "0.5,1"]);
     let log = String::from_utf8_lossy(&on_cpu.stderr);
     assert!(on_cpu.status.success() && log.contains("resuming") && log.contains("checkpoint step 4"), "{log}");
     assert_eq!(std::fs::read_to_string(checkpoint.join("step")).unwrap(), "4");

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, TileOptions, Views};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, GapNetConfig};
+use fill_line_gaps::synth::CropScale;
 use fill_line_gaps::train::{TrainOptions, train};
 
 #[derive(Parser, Debug)]
@@ -150,6 +151,10 @@ struct TrainArgs {
     /// Directories of clean line-art images to cut gaps into (mixed with procedural drawings).
     #[arg(long = "drawings")]
     drawings: Vec<PathBuf>,
+    /// Scales at which those drawings are cropped, LOW,HIGH (0.25 to 4), picked log-uniformly:
+    /// below 1 thins their strokes and tightens their corners, above 1 thickens them.
+    #[arg(long, value_delimiter = ',', num_args = 1, default_value = "1,1")]
+    crop_scale: Vec<f32>,
     /// Where the trained weights go.
     #[arg(long, default_value = "models/gapnet.bpk")]
     out: PathBuf,
@@ -225,12 +230,21 @@ pub fn run() -> ExitCode {
                 eprintln!("error: --patch must be a multiple of 16, at least 64");
                 return ExitCode::FAILURE;
             }
+            let crop_scale = match args.crop_scale[..] {
+                [low, high] if (CropScale { low, high }).is_valid() => CropScale { low, high },
+                _ => {
+                    let (low, high) = CropScale::LIMITS;
+                    eprintln!("error: --crop-scale takes two numbers LOW,HIGH with {low} ≤ LOW ≤ HIGH ≤ {high}");
+                    return ExitCode::FAILURE;
+                }
+            };
             if args.schedule_start >= args.steps {
                 eprintln!("error: --schedule-start must be below --steps");
                 return ExitCode::FAILURE;
             }
             let options = TrainOptions {
                 source_dirs: args.drawings,
+                crop_scale,
                 out: args.out,
                 checkpoint_dir: args.checkpoint_dir,
                 widths,

@@ -11,4 +11,4 @@ pub mod sample;
 pub use canvas::{Canvas, darkness_bytes};
 pub use rng::Rng;
 pub use gaps::{Gap, GapKind, SitePicking, cut_gaps};
-pub use sample::{Sample, SampleSource};
+pub use sample::{CropScale, Sample, SampleSource};

@@ -10,8 +10,32 @@ use super::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps};
 pub enum SampleSource {
     /// Procedurally generated line art.
     Procedural,
-    /// Random crops of the given drawings, mixed half and half with procedural ones.
-    Drawings(Vec<Canvas>),
+    /// Random crops of the given drawings, drawn at a scale from the range, mixed half and
+    /// half with procedural ones.
+    Drawings(Vec<Canvas>, CropScale),
+}
+
+/// The scales at which training crops are drawn, picked log-uniformly: below 1 a crop shows
+/// more of its drawing with thinner strokes and tighter corners, above 1 less with thicker ones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CropScale {
+    pub low: f32,
+    pub high: f32,
+}
+
+impl CropScale {
+    /// Crops pixel for pixel, as every shipped phase trained.
+    pub const NATIVE: Self = Self { low: 1.0, high: 1.0 };
+    /// The range a user may ask for: further out, strokes vanish or fill the patch.
+    pub const LIMITS: (f32, f32) = (0.25, 4.0);
+
+    pub fn is_valid(&self) -> bool {
+        Self::LIMITS.0 <= self.low && self.low <= self.high && self.high <= Self::LIMITS.1
+    }
+
+    fn pick(&self, rng: &mut Rng) -> f32 {
+        rng.range(self.low.ln(), self.high.ln()).exp()
+    }
 }
 
 pub struct Sample {
@@ -46,8 +70,9 @@ const HARD_KIND_BOOST: f32 = 2.0;
 impl SampleSource {
     fn clean(&self, size: usize, rng: &mut Rng) -> Canvas {
         match self {
-            Self::Drawings(drawings) if !drawings.is_empty() && rng.chance(0.5) => {
-                crop(&drawings[rng.below(0, drawings.len())], size, rng)
+            Self::Drawings(drawings, scale) if !drawings.is_empty() && rng.chance(0.5) => {
+                let drawing = &drawings[rng.below(0, drawings.len())];
+                if *scale == CropScale::NATIVE { crop(drawing, size, rng) } else { scaled_crop(drawing, size, scale.pick(rng), rng) }
             }
             _ => procedural(size, rng),
         }
@@ -78,6 +103,25 @@ fn crop(drawing: &Canvas, size: usize, rng: &mut Rng) -> Canvas {
     for y in 0..size.min(drawing.height) {
         for x in 0..size.min(drawing.width) {
             out.darkness[y * size + x] = drawing.darkness[(y0 + y) * drawing.width + x0 + x];
+        }
+    }
+    out
+}
+
+/// A random window of `drawing` drawn `scale` times its size: bilinear reads, four per pixel,
+/// so shrinking to a half does not alias thin strokes away.
+fn scaled_crop(drawing: &Canvas, size: usize, scale: f32, rng: &mut Rng) -> Canvas {
+    let span = size as f32 / scale;
+    let x0 = rng.range(0.0, (drawing.width as f32 - span).max(0.0));
+    let y0 = rng.range(0.0, (drawing.height as f32 - span).max(0.0));
+    let mut out = Canvas::new(size, size);
+    for y in 0..size {
+        for x in 0..size {
+            let mut sum = 0.0;
+            for (sx, sy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
+                sum += drawing.sample(x0 + (x as f32 + sx) / scale - 0.5, y0 + (y as f32 + sy) / scale - 0.5);
+            }
+            out.darkness[y * size + x] = sum / 4.0;
         }
     }
     out
@@ -171,6 +215,32 @@ mod tests {
         let gap_pixels = (0..a.input.len()).filter(|&i| a.weight[i] >= GAP_WEIGHT).count();
         assert!(gap_pixels > 0, "no gap pixels in the sample");
         assert!(a.target.iter().all(|&t| t == 0.0 || t == 1.0));
+    }
+
+    #[test]
+    fn scaled_crops_thin_and_thicken_strokes() {
+        // An 8 px band down the middle of a sheet as wide as the crop's window.
+        let band_sheet = |width: usize| {
+            let mut sheet = Canvas::new(width, 400);
+            for y in 0..400 {
+                for x in width / 2 - 4..width / 2 + 4 {
+                    sheet.darkness[y * width + x] = 1.0;
+                }
+            }
+            sheet
+        };
+        let ink_width = |scale: f32| {
+            let crop = scaled_crop(&band_sheet((64.0 / scale) as usize), 64, scale, &mut Rng::new(1));
+            crop.darkness[32 * 64..33 * 64].iter().sum::<f32>()
+        };
+        assert!((ink_width(1.0) - 8.0).abs() < 0.01, "{}", ink_width(1.0));
+        assert!((ink_width(0.5) - 4.0).abs() < 0.01, "{}", ink_width(0.5));
+        assert!((ink_width(2.0) - 16.0).abs() < 0.01, "{}", ink_width(2.0));
+        assert!(CropScale { low: 0.5, high: 2.0 }.is_valid());
+        assert!(!CropScale { low: 0.5, high: 0.2 }.is_valid() && !CropScale { low: 0.1, high: 1.0 }.is_valid());
+        let picks: Vec<f32> = (0..200).map(|seed| CropScale { low: 0.5, high: 2.0 }.pick(&mut Rng::new(seed))).collect();
+        assert!(picks.iter().all(|s| (0.5..=2.0).contains(s)));
+        assert!(picks.iter().filter(|&&s| s < 1.0).count().abs_diff(100) < 25, "log-uniform: as many shrink as grow");
     }
 
     #[test]
