@@ -24,7 +24,7 @@ pub struct CropScale {
 }
 
 impl CropScale {
-    /// Crops pixel for pixel, as every shipped phase trained.
+    /// Crops pixel for pixel, as phases 1–20 trained (the default, so their commands replay).
     pub const NATIVE: Self = Self { low: 1.0, high: 1.0 };
     /// The range a user may ask for: further out, strokes vanish or fill the patch.
     pub const LIMITS: (f32, f32) = (0.25, 4.0);
