@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn dilation_reaches_exactly_the_chessboard_distance() {
-        let mut rng = crate::synth::rng::Rng::new(7);
+        let mut rng = crate::synth::Rng::new(7);
         let (w, h) = (23, 17);
         for (steps, density) in [(0, 0.2), (1, 0.05), (2, 0.02), (4, 0.01), (30, 0.003)] {
             let mask: Vec<bool> = (0..w * h).map(|_| rng.chance(density)).collect();
