@@ -36,11 +36,14 @@ find_python_with_pillow
 
 npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 
-"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
-import io, math, os, random, re, subprocess, sys
+"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" "$(dirname "$0")" <<'PYEOF'
+import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])
+sys.dont_write_bytecode = True
+from svg_darkness import render
 W = 512                                   # sheet size
 GAP = 6                                   # min px between icons' ink boxes
 
@@ -53,14 +56,6 @@ PH_WEIGHTS = {"thin": 8, "light": 12, "regular": 16, "bold": 24}   # stroke widt
 ph_dir = os.path.join(nm, "@phosphor-icons", "core", "assets")
 phosphor = {w: listdir(os.path.join(ph_dir, w)) for w in PH_WEIGHTS}
 assert len(iconoir) > 1000 and all(len(v) > 1000 for v in phosphor.values())
-
-def render(svg_bytes, size):
-    png = subprocess.run(["rsvg-convert", "-w", str(size), "-h", str(size)],
-                         input=svg_bytes, stdout=subprocess.PIPE, check=True).stdout
-    im = Image.open(io.BytesIO(png)).convert("RGBA")
-    im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
-    r, g, b = im.convert("RGB").split()
-    return ImageChops.darker(ImageChops.darker(r, g), b)      # darkness = min channel
 
 def pick_icon(rng):
     """A random icon: (label, size px, build) where build(size) -> (svg, stroke px)."""
