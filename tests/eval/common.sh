@@ -40,6 +40,10 @@ npm_into_temp() {
   mkdir -p "$STAGE"
 }
 
+# The Python these scripts run imports sheets.py from this folder, without leaving bytecode here.
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONDONTWRITEBYTECODE=1
+
 # Sets PY to a Python 3 with Pillow, installing Pillow (pip, else Debian) when none has it.
 find_python_with_pillow() {
   local p

@@ -53,6 +53,7 @@ mkdir -p "$STAGE"
 "$PY" - "$SHARE" "$STAGE" "$PKGVER" <<'PYEOF'
 import os, subprocess, sys
 from PIL import Image, ImageChops, ImageFilter
+from sheets import write_tsv
 
 share, stage, pkgver = sys.argv[1:4]
 EXCLUDE_PREFIX = ("frame_", "grid_", "chessboard")   # frames, plain grids, label-only overlay
@@ -123,14 +124,8 @@ for (sub, stem), path in sorted(cands.items()):
     g.save(os.path.join(stage, name))
     kept.append((name, rel, f"{g.width}x{g.height}", st))
 
-with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
-    fh.write(f"file\tsource (tuxpaint-data {pkgver})\tsize\tstats\n")
-    for row in kept:
-        fh.write("\t".join(row) + "\n")
-with open(os.path.join(stage, "rejected.tsv"), "w") as fh:
-    fh.write("source\treason\n")
-    for row in rejected:
-        fh.write("\t".join(row) + "\n")
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), f"file\tsource (tuxpaint-data {pkgver})\tsize\tstats", kept)
+write_tsv(os.path.join(stage, "rejected.tsv"), "source\treason", rejected)
 print(f"kept {len(kept)}, rejected {len(rejected)}", file=sys.stderr)
 PYEOF
 

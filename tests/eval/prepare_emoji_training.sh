@@ -44,6 +44,7 @@ PKG="$NM/@iconify-json/streamline-emojis"
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
+from sheets import write_tsv
 
 pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -132,10 +133,7 @@ for i in range(n_sheets):
     if (i + 1) % 50 == 0:
         print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
 
-with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
-    fh.write("file\temoji\temoji@size,stroke px[,flip],x,y ...\n")
-    for r in rows:
-        fh.write("\t".join(r) + "\n")
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\temoji\temoji@size,stroke px[,flip],x,y ...", rows)
 print(f"{len(names)} emoji with line art; {sum(int(r[1]) for r in rows)} placed", file=sys.stderr)
 PYEOF
 

@@ -46,6 +46,7 @@ import math, os, random, sys
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy.ndimage import distance_transform_edt
+from sheets import write_tsv
 
 urw, dejavu, stage, n_sheets, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 W = 512
@@ -114,10 +115,7 @@ for i in range(n_sheets):
     if (i + 1) % 50 == 0:
         print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
 
-with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
-    fh.write("file\tglyphs\tfont/codepoint@size,outline px,x,y ...\n")
-    for r in rows:
-        fh.write("\t".join(r) + "\n")
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tglyphs\tfont/codepoint@size,outline px,x,y ...", rows)
 PYEOF
 
 cp /usr/share/doc/fonts-urw-base35/copyright "$STAGE/COPYRIGHT.fonts-urw-base35"

@@ -37,14 +37,12 @@ find_python_with_pillow
 
 npm_into_temp "iconoir@$ICONOIR_VER"
 
-"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" "$(dirname "$0")" <<'PYEOF'
+"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-sys.path.insert(0, sys.argv[5])
-sys.dont_write_bytecode = True
-from svg_darkness import render
+from sheets import render_svg, write_tsv
 W = 768                                   # sheet size
 icon_dir = os.path.join(nm, "iconoir", "icons", "regular")
 icons = sorted(f for f in os.listdir(icon_dir) if f.endswith(".svg"))
@@ -63,7 +61,7 @@ for i in range(n_sheets):
         svg = open(os.path.join(icon_dir, name)).read()
         svg = re.sub(r'stroke-width="([0-9.]+)"',
                      lambda m: f'stroke-width="{float(m.group(1)) * k:.4f}"', svg).encode()
-        im = render(svg, size)
+        im = render_svg(svg, size)
         if rng.random() < 0.3:
             im = ImageOps.mirror(im)
         bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
@@ -89,10 +87,7 @@ for i in range(n_sheets):
     if (i + 1) % 50 == 0:
         print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
 
-with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
-    fh.write("file\tstyle\ticon@size,stroke px,x,y ...\n")
-    for r in rows:
-        fh.write("\t".join(r) + "\n")
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tstyle\ticon@size,stroke px,x,y ...", rows)
 PYEOF
 
 cp "$NM/iconoir/LICENSE" "$STAGE/LICENSE.iconoir"

@@ -36,14 +36,12 @@ find_python_with_pillow
 
 npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 
-"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" "$(dirname "$0")" <<'PYEOF'
+"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-sys.path.insert(0, sys.argv[5])
-sys.dont_write_bytecode = True
-from svg_darkness import render
+from sheets import render_svg, write_tsv
 W = 512                                   # sheet size
 GAP = 6                                   # min px between icons' ink boxes
 
@@ -98,7 +96,7 @@ for i in range(n_sheets):
             svg, st = build(s)
             if st < 1.2:
                 break
-            im = render(svg, s)
+            im = render_svg(svg, s)
             if flip:
                 im = ImageOps.mirror(im)
             bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
@@ -127,10 +125,7 @@ for i in range(n_sheets):
     if (i + 1) % 50 == 0:
         print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
 
-with open(os.path.join(stage, "MANIFEST.tsv"), "w") as fh:
-    fh.write("file\ticons\ticon@size,stroke px[,flip],x,y ...\n")
-    for r in rows:
-        fh.write("\t".join(r) + "\n")
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
 counts = [int(r[1]) for r in rows]
 print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
       file=sys.stderr)

@@ -1,12 +1,12 @@
-"""Renders an SVG to a grey PIL image of its darkness over white paper, for the sheet scripts
-in this folder (imported by the Python they run)."""
+"""Shared by the Python that the data scripts in this folder run: drawing an SVG as darkness
+over white paper, and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
 import io
 import subprocess
 
 from PIL import Image, ImageChops
 
 
-def render(svg_bytes, size):
+def render_svg(svg_bytes, size):
     """`svg_bytes` drawn size x size px by rsvg-convert; darkness is the darkest channel, so
     coloured strokes count as ink."""
     png = subprocess.run(["rsvg-convert", "-w", str(size), "-h", str(size)],
@@ -15,3 +15,11 @@ def render(svg_bytes, size):
     im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
     r, g, b = im.convert("RGB").split()
     return ImageChops.darker(ImageChops.darker(r, g), b)
+
+
+def write_tsv(path, header, rows):
+    """A tab-separated table: the header's columns, then one line per row."""
+    with open(path, "w") as fh:
+        fh.write(header + "\n")
+        for row in rows:
+            fh.write("\t".join(row) + "\n")
