@@ -40,9 +40,9 @@ npm_into_temp "iconoir@$ICONOIR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
+from sheets import render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-from sheets import render_svg, write_tsv
 W = 768                                   # sheet size
 icon_dir = os.path.join(nm, "iconoir", "icons", "regular")
 icons = sorted(f for f in os.listdir(icon_dir) if f.endswith(".svg"))

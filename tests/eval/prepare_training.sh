@@ -39,9 +39,9 @@ npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
+from sheets import render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-from sheets import render_svg, write_tsv
 W = 512                                   # sheet size
 GAP = 6                                   # min px between icons' ink boxes
 
