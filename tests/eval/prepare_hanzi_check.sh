@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Prepares a CHECK set of stroked characters: 768x768 grey 8-bit PNG sheets of Chinese
+# characters drawn as pen strokes along their centre lines, with round caps, in the way
+# stroke-order data is drawn. Each sheet holds 6-14 characters at 90-300 px, with strokes
+# 2.5-4 % of the character's size (at least 1.5 px), side by side and never overlapping.
+# Characters are the hardest negatives there are: every stroke ends on purpose, often a few
+# pixels short of another stroke, and many small closed regions sit between them. Never
+# trained on; a second check beside the dev set (tests/eval/README.md). Deterministic (fixed
+# seed, pinned package version).
+#
+# Usage: tests/eval/prepare_hanzi_check.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/eval/hanzi)
+#        FORCE=1 tests/eval/prepare_hanzi_check.sh     rebuild even if OUT_DIR is already complete
+#
+# Source:
+#   npm hanzi-writer-data 2.0.1   9,500 characters' stroke centre lines ("medians", from the
+#                                 Make Me a Hanzi project, drawn from Arphic's fonts).
+#                                 License: Arphic Public License (ARPHICPL.TXT)
+# Its licence file is copied next to the sheets. Installed with npm into a temp dir only.
+# Held out, NEVER used here: Debian openclipart-svg, PyPI kanjivg (nor Debian
+# fonts-kanjistrokeorders, which is drawn from it), npm @tabler/icons, npm lucide-static.
+#
+# Needs: npm, rsvg-convert (Debian librsvg2-bin, installed if missing and root), python3 + Pillow.
+set -euo pipefail
+SECONDS=0
+
+OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}"
+SHEETS="${SHEETS:-100}"
+SEED=20261207
+PACKAGE_VER=2.0.1
+VERSION="hanzi-check v1 seed=$SEED n=$SHEETS hanzi-writer-data@$PACKAGE_VER"
+
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+exit_if_prepared "$OUT" "$VERSION" "stroked-character check sheets"
+
+command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
+find_python_with_pillow
+
+npm_into_temp "hanzi-writer-data@$PACKAGE_VER"
+PKG="$NM/hanzi-writer-data"
+
+"$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
+import json, math, os, random, sys
+from sheets import render_svg, write_tsv
+
+pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+W = 768                                   # sheet size
+EM = 1024                                 # the data's design square; y points up from -124
+GAP = 12                                  # min px between characters' boxes
+
+def centre_line(points):
+    """An SVG path through a stroke's median points, its corners rounded by quadratic curves
+    through the midpoints, as a pen would draw them."""
+    pts = [(x, 900 - y) for x, y in points]
+    if len(pts) < 3:
+        return "M" + " L".join(f"{x} {y}" for x, y in pts)
+    d = [f"M{pts[0][0]} {pts[0][1]}"]
+    for (x0, y0), (x1, y1) in zip(pts[1:-1], pts[2:]):
+        d.append(f"Q{x0} {y0} {(x0 + x1) / 2} {(y0 + y1) / 2}")
+    d.append(f"L{pts[-1][0]} {pts[-1][1]}")
+    return " ".join(d)
+
+names = sorted(f for f in os.listdir(pkg) if f.endswith(".json") and f != "package.json")
+chars = []
+for f in names:
+    medians = json.load(open(os.path.join(pkg, f), encoding="utf-8")).get("medians") or []
+    if 2 <= len(medians) <= 16:
+        chars.append((f[:-5], [centre_line(m) for m in medians if len(m) >= 2]))
+assert len(chars) > 5000, len(chars)
+
+def overlaps(a, b):
+    return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
+
+rng = random.Random(seed)
+rows = []
+for i in range(n_sheets):
+    groups, boxes, placed = [], [], []
+    for _ in range(rng.randint(6, 14)):
+        char, paths = rng.choice(chars)
+        size = round(math.exp(rng.uniform(math.log(90), math.log(300))))
+        stroke = max(1.5, size * rng.uniform(0.025, 0.04))              # px
+        for _ in range(60):
+            x, y = rng.randint(0, W - size), rng.randint(0, W - size)
+            box = (x, y, x + size, y + size)
+            if not any(overlaps(box, b) for b in boxes):
+                break
+        else:
+            continue
+        k = size / EM
+        groups.append(f'<g transform="translate({x} {y}) scale({k:.5f})" '
+                      f'stroke-width="{stroke / k:.2f}">'
+                      + "".join(f'<path d="{d}"/>' for d in paths) + "</g>")
+        boxes.append(box)
+        placed.append(f"U+{ord(char[0]):04X}@{size}px,w{stroke:.1f},{x},{y}")
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {W}">'
+           '<g fill="none" stroke="#000" stroke-linecap="round" stroke-linejoin="round">'
+           + "".join(groups) + "</g></svg>")
+    file = f"sheet_{i:04d}.png"
+    render_svg(svg.encode(), W).save(os.path.join(stage, file))
+    rows.append((file, str(len(placed)), " ".join(placed)))
+
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tcharacters\tcodepoint@size,stroke px,x,y ...", rows)
+print(f"{len(chars)} characters; {sum(int(r[1]) for r in rows)} placed", file=sys.stderr)
+PYEOF
+
+cp "$PKG/ARPHICPL.TXT" "$STAGE/LICENSE.hanzi-writer-data.txt"
+
+N="$(install_set "$STAGE" "$OUT" "$VERSION" "check sheets")"
+echo "wrote $N check sheets to $OUT in ${SECONDS}s"
