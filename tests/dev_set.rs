@@ -1,6 +1,6 @@
 //! The shipped model on the dev evaluation set (real drawings from Debian tuxpaint-data, never
 //! trained on, prepared by tests/eval/prepare.sh) and on the stroked-character sheets (the
-//! second check, tests/eval/prepare_hanzi_check.sh): it must keep the scores recorded in the
+//! second check, tests/eval/prepare_hanzi.sh): it must keep the scores recorded in the
 //! model card. Slow and needs the prepared sets, so it is ignored by a plain `cargo test`;
 //! `tests/run.sh` prepares the sets and runs it with `--include-ignored`.
 
@@ -23,12 +23,12 @@ const CUTS: usize = 4;
 const MIN_CLOSURE: f64 = 0.895;
 const MIN_REGIONS: f64 = 0.945;
 const MAX_FALSE_INK_PER_MP: f64 = 140.0;
-/// The same margins under the model card's four-cut figures on the stroked-character sheets
-/// (tests/eval/prepare_hanzi_check.sh; 3,720 gaps), one view: closure 0.915, regions 0.938,
-/// false ink 163 /MP.
-const HANZI_MIN_CLOSURE: f64 = 0.907;
-const HANZI_MIN_REGIONS: f64 = 0.934;
-const HANZI_MAX_FALSE_INK_PER_MP: f64 = 172.0;
+/// The same margins under the model card's four-cut figures on the stroked-character check
+/// (tests/eval/prepare_hanzi.sh; 3,640 gaps), one view: closure 0.924, regions 0.952, false
+/// ink 178 /MP.
+const HANZI_MIN_CLOSURE: f64 = 0.916;
+const HANZI_MIN_REGIONS: f64 = 0.948;
+const HANZI_MAX_FALSE_INK_PER_MP: f64 = 187.0;
 
 /// The shipped model's scores on the set in the directory that `variable` names, checked for
 /// what every set must show: no original ink changed, and more regions than the gaps left open.
@@ -86,7 +86,7 @@ fn shipped_model_keeps_its_dev_set_scores() {
 }
 
 #[test]
-#[ignore = "needs the character sheets: run tests/run.sh, or set FILL_LINE_GAPS_HANZI_SET after tests/eval/prepare_hanzi_check.sh"]
+#[ignore = "needs the character sheets: run tests/run.sh, or set FILL_LINE_GAPS_HANZI_SET after tests/eval/prepare_hanzi.sh"]
 fn shipped_model_keeps_its_stroked_character_scores() {
     let one = shipped_model_scores("FILL_LINE_GAPS_HANZI_SET", CUTS, Views::One);
     assert_at_least(&one, HANZI_MIN_CLOSURE, HANZI_MIN_REGIONS, HANZI_MAX_FALSE_INK_PER_MP);

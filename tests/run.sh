@@ -18,7 +18,7 @@ fi
 DEV_SET="$HOME/.cache/fill-line-gaps/eval/tuxpaint"
 HANZI_SET="$HOME/.cache/fill-line-gaps/eval/hanzi"
 bash tests/eval/prepare.sh "$DEV_SET"
-bash tests/eval/prepare_hanzi_check.sh "$HANZI_SET"
+bash tests/eval/prepare_hanzi.sh "$HANZI_SET"
 FILL_LINE_GAPS_DEV_SET="$DEV_SET" FILL_LINE_GAPS_HANZI_SET="$HANZI_SET" FILL_LINE_GAPS_REQUIRE_WGPU=1 \
     cargo test --release --locked -- --include-ignored
 bash tests/web/run.sh

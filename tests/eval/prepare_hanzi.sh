@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Prepares a CHECK set of stroked characters: 768x768 grey 8-bit PNG sheets of Chinese
-# characters drawn as pen strokes along their centre lines, with round caps, in the way
-# stroke-order data is drawn. Each sheet holds 6-14 characters at 90-300 px, with strokes
-# 2.5-4 % of the character's size (at least 1.5 px), side by side and never overlapping.
-# Characters are the hardest negatives there are: every stroke ends on purpose, often a few
-# pixels short of another stroke, and many small closed regions sit between them. Never
-# trained on; a second check beside the dev set (tests/eval/README.md). Deterministic (fixed
-# seed, pinned package version).
+# Prepares sheets of stroked characters: 768x768 grey 8-bit PNGs of Chinese characters drawn
+# as pen strokes along their centre lines, with round caps, in the way stroke-order data is
+# drawn. Each sheet holds 6-14 characters at 90-300 px, with strokes 2.5-4 % of the
+# character's size (at least 1.5 px), side by side and never overlapping. Characters are the
+# hardest negatives there are: every stroke ends on purpose, often a few pixels short of
+# another stroke, and many small closed regions sit between them. The characters are split in
+# two halves by code point, so a model trained on one half is checked on drawings it never saw:
+#   PART=check     (default) 100 sheets of the odd code points: a second check beside the dev
+#                  set (tests/eval/README.md), never trained on
+#   PART=training  300 sheets of the even code points, with another seed
+# Deterministic (fixed seeds, pinned package version).
 #
-# Usage: tests/eval/prepare_hanzi_check.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/eval/hanzi)
-#        FORCE=1 tests/eval/prepare_hanzi_check.sh     rebuild even if OUT_DIR is already complete
+# Usage: tests/eval/prepare_hanzi.sh [OUT_DIR]   (default $HOME/.cache/fill-line-gaps/eval/hanzi,
+#        PART=training: $HOME/.cache/fill-line-gaps/train/hanzi)
+#        FORCE=1 tests/eval/prepare_hanzi.sh      rebuild even if OUT_DIR is already complete
 #
 # Source:
 #   npm hanzi-writer-data 2.0.1   9,500 characters' stroke centre lines ("medians", from the
@@ -23,15 +27,18 @@
 set -euo pipefail
 SECONDS=0
 
-OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}"
-SHEETS="${SHEETS:-100}"
-SEED=20261207
+PART="${PART:-check}"
+case "$PART" in
+  check)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";  SHEETS=100; SEED=20261207; PARITY=1 ;;
+  training) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}"; SHEETS=300; SEED=20261208; PARITY=0 ;;
+  *) echo "PART must be check or training, not $PART" >&2; exit 2 ;;
+esac
 PACKAGE_VER=2.0.1
-VERSION="hanzi-check v1 seed=$SEED n=$SHEETS hanzi-writer-data@$PACKAGE_VER"
+VERSION="hanzi-$PART v1 seed=$SEED n=$SHEETS hanzi-writer-data@$PACKAGE_VER"
 
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
-exit_if_prepared "$OUT" "$VERSION" "stroked-character check sheets"
+exit_if_prepared "$OUT" "$VERSION" "stroked-character $PART sheets"
 
 command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
 find_python_with_pillow
@@ -39,11 +46,11 @@ find_python_with_pillow
 npm_into_temp "hanzi-writer-data@$PACKAGE_VER"
 PKG="$NM/hanzi-writer-data"
 
-"$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
+"$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" "$PARITY" <<'PYEOF'
 import json, math, os, random, sys
 from sheets import render_svg, write_tsv
 
-pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+pkg, stage, n_sheets, seed, parity = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
 EM = 1024                                 # the data's design square; y points up from -124
 GAP = 12                                  # min px between characters' boxes
@@ -60,13 +67,14 @@ def centre_line(points):
     d.append(f"L{pts[-1][0]} {pts[-1][1]}")
     return " ".join(d)
 
-names = sorted(f for f in os.listdir(pkg) if f.endswith(".json") and f != "package.json")
+names = sorted(f for f in os.listdir(pkg) if f.endswith(".json") and f != "package.json"
+               and len(f) == 6 and ord(f[0]) % 2 == parity)
 chars = []
 for f in names:
     medians = json.load(open(os.path.join(pkg, f), encoding="utf-8")).get("medians") or []
     if 2 <= len(medians) <= 16:
         chars.append((f[:-5], [centre_line(m) for m in medians if len(m) >= 2]))
-assert len(chars) > 5000, len(chars)
+assert len(chars) > 2500, len(chars)
 
 def overlaps(a, b):
     return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
@@ -105,5 +113,5 @@ PYEOF
 
 cp "$PKG/ARPHICPL.TXT" "$STAGE/LICENSE.hanzi-writer-data.txt"
 
-N="$(install_set "$STAGE" "$OUT" "$VERSION" "check sheets")"
-echo "wrote $N check sheets to $OUT in ${SECONDS}s"
+N="$(install_set "$STAGE" "$OUT" "$VERSION" "$PART sheets")"
+echo "wrote $N $PART sheets to $OUT in ${SECONDS}s"
