@@ -26,11 +26,13 @@ apt_install() {
     || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
 }
 
-# Installs the npm PACKAGES into a temporary folder removed on exit. Sets WORK (that folder),
-# NM (its node_modules) and STAGE (an empty folder in it for the set being built).
+# Installs the npm PACKAGES into a temporary folder removed on exit (npm itself from Debian when
+# missing: tests/run.sh prepares the character check before the web tools are installed). Sets
+# WORK (that folder), NM (its node_modules) and STAGE (an empty folder in it for the set being
+# built).
 #   npm_into_temp PACKAGE@VERSION...
 npm_into_temp() {
-  command -v npm >/dev/null || { echo "npm is required" >&2; exit 1; }
+  command -v npm >/dev/null || apt_install nodejs npm
   WORK="$(mktemp -d)"
   trap 'rm -rf "$WORK"' EXIT
   npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \

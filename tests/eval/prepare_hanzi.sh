@@ -23,7 +23,8 @@
 # Held out, NEVER used here: Debian openclipart-svg, PyPI kanjivg (nor Debian
 # fonts-kanjistrokeorders, which is drawn from it), npm @tabler/icons, npm lucide-static.
 #
-# Needs: npm, rsvg-convert (Debian librsvg2-bin, installed if missing and root), python3 + Pillow.
+# Needs: npm and rsvg-convert (Debian nodejs + npm and librsvg2-bin, installed if missing and
+# root), python3 + Pillow.
 set -euo pipefail
 SECONDS=0
 

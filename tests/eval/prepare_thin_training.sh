@@ -18,7 +18,8 @@
 # Held out, NEVER used here: Debian openclipart-svg, PyPI kanjivg, npm @tabler/icons,
 # npm lucide-static, and Debian tuxpaint-data (the dev eval set, see prepare.sh).
 #
-# Needs: npm, rsvg-convert (Debian librsvg2-bin, installed if missing and root), python3 + Pillow.
+# Needs: npm and rsvg-convert (Debian nodejs + npm and librsvg2-bin, installed if missing and
+# root), python3 + Pillow.
 set -euo pipefail
 SECONDS=0
 
