@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use burn::prelude::Device;
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, Views};
-use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set};
-use fill_line_gaps::score::Scores;
+use fill_line_gaps::eval::{EvalDrawing, Method, SetOptions, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
+use fill_line_gaps::score::Scores;
 
 /// Cuts per drawing: 2,045 gaps, the model card's four-cut table, where one gap moves closure
 /// by 0.05 % rather than the first cut's 0.2 %.
@@ -30,22 +30,27 @@ const HANZI_MIN_CLOSURE: f64 = 0.923;
 const HANZI_MIN_REGIONS: f64 = 0.958;
 const HANZI_MAX_FALSE_INK_PER_MP: f64 = 138.0;
 
-/// The shipped model's scores on the set in the directory that `variable` names, checked for
-/// what every set must show: no original ink changed, and more regions than the gaps left open.
-fn shipped_model_scores(variable: &str, cuts: usize, views: Views) -> Scores {
+/// The set in the directory that `variable` names, cut `CUTS` times.
+fn load(variable: &str) -> Vec<EvalDrawing> {
     let dir = std::env::var_os(variable)
         .map(PathBuf::from)
         .unwrap_or_else(|| panic!("{variable} names the directory its tests/eval script wrote"));
-    let set = load_set(&dir, &SetOptions { cuts, ..SetOptions::default() }).expect("the set loads");
-    assert!(set.len() >= 30 * cuts, "{} cases in {}: the set is incomplete", set.len(), dir.display());
+    let set = load_set(&dir, &SetOptions { cuts: CUTS, ..SetOptions::default() }).expect("the set loads");
+    assert!(set.len() >= 30 * CUTS, "{} cases in {}: the set is incomplete", set.len(), dir.display());
+    set
+}
+
+/// The shipped model's scores on `set`, checked for what every set must show: no original ink
+/// changed, and more regions than the gaps left open.
+fn shipped_model_scores(name: &str, set: &[EvalDrawing], views: Views) -> Scores {
     let closer = GapCloser::from_weights(DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, Device::flex()).unwrap().with_views(views);
-    let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], &set, &closer, None, None)
+    let [model, identity] = evaluate(&[Method::Model(DEFAULT_THRESHOLD), Method::Identity], set, &closer, None, None)
         .try_into()
         .expect("one result per method");
     let (model, identity) = (model.unwrap(), identity.unwrap());
     eprintln!(
         "{}, {} view(s): {} gaps, closure {:.3}, regions {:.4} ({} of {}; identity {:.3}), false ink {:.0}/MP, lost ink {}",
-        dir.display(),
+        name,
         views.count(),
         model.gaps,
         model.closure(),
@@ -75,11 +80,12 @@ fn assert_at_least(scores: &Scores, min_closure: f64, min_regions: f64, max_fals
 #[test]
 #[ignore = "needs the dev set: run tests/run.sh, or set FILL_LINE_GAPS_DEV_SET after tests/eval/prepare.sh"]
 fn shipped_model_keeps_its_dev_set_scores() {
-    let one = shipped_model_scores("FILL_LINE_GAPS_DEV_SET", CUTS, Views::One);
+    let set = load("FILL_LINE_GAPS_DEV_SET");
+    let one = shipped_model_scores("dev set", &set, Views::One);
     assert_at_least(&one, MIN_CLOSURE, MIN_REGIONS, MAX_FALSE_INK_PER_MP);
     // What `--views 2` is for (model card, "A zoomed second view"): less stray ink, and no
     // fewer closures or recovered regions, at the same threshold.
-    let two = shipped_model_scores("FILL_LINE_GAPS_DEV_SET", CUTS, Views::Two);
+    let two = shipped_model_scores("dev set", &set, Views::Two);
     assert!(two.false_ink < one.false_ink, "two views add {} false ink pixels, one view {}", two.false_ink, one.false_ink);
     assert!(two.closed >= one.closed, "two views close {} gaps, one view {}", two.closed, one.closed);
     assert!(two.recovered >= one.recovered, "two views recover {} regions, one view {}", two.recovered, one.recovered);
@@ -88,6 +94,6 @@ fn shipped_model_keeps_its_dev_set_scores() {
 #[test]
 #[ignore = "needs the character sheets: run tests/run.sh, or set FILL_LINE_GAPS_HANZI_SET after tests/eval/prepare_hanzi.sh"]
 fn shipped_model_keeps_its_stroked_character_scores() {
-    let one = shipped_model_scores("FILL_LINE_GAPS_HANZI_SET", CUTS, Views::One);
+    let one = shipped_model_scores("stroked characters", &load("FILL_LINE_GAPS_HANZI_SET"), Views::One);
     assert_at_least(&one, HANZI_MIN_CLOSURE, HANZI_MIN_REGIONS, HANZI_MAX_FALSE_INK_PER_MP);
 }
