@@ -45,7 +45,7 @@ PKG="$NM/@iconify-json/streamline-emojis"
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import write_tsv
+from sheets import boxes_overlap, write_tsv
 
 pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -96,9 +96,6 @@ def render(name, size, stroke_px):
     im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
     return im.convert("L")
 
-def overlaps(a, b):
-    return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
-
 rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
@@ -121,7 +118,7 @@ for i in range(n_sheets):
         for _ in range(40):
             x, y = rng.randint(-iw // 4, W - 3 * iw // 4), rng.randint(-ih // 4, W - 3 * ih // 4)
             box = (x, y, x + iw, y + ih)
-            if crossing or not any(overlaps(box, b) for b in boxes):
+            if crossing or not any(boxes_overlap(box, b, GAP) for b in boxes):
                 break
         else:
             continue

@@ -49,7 +49,7 @@ PKG="$NM/hanzi-writer-data"
 
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" "$PARITY" <<'PYEOF'
 import json, math, os, random, sys
-from sheets import render_svg, write_tsv
+from sheets import boxes_overlap, render_svg, write_tsv
 
 pkg, stage, n_sheets, seed, parity = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
@@ -77,9 +77,6 @@ for f in names:
         chars.append((f[:-5], [centre_line(m) for m in medians if len(m) >= 2]))
 assert len(chars) > 2500, len(chars)
 
-def overlaps(a, b):
-    return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
-
 rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
@@ -91,7 +88,7 @@ for i in range(n_sheets):
         for _ in range(60):
             x, y = rng.randint(0, W - size), rng.randint(0, W - size)
             box = (x, y, x + size, y + size)
-            if not any(overlaps(box, b) for b in boxes):
+            if not any(boxes_overlap(box, b, GAP) for b in boxes):
                 break
         else:
             continue

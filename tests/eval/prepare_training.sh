@@ -40,7 +40,7 @@ npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import render_svg, write_tsv
+from sheets import boxes_overlap, render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -78,9 +78,6 @@ def pick_icon(rng):
     svg = open(os.path.join(ph_dir, weight, name), "rb").read()
     return f"phosphor/{weight}/{name[:-4]}", size, lambda s: (svg, w * s / 256)
 
-def overlaps(a, b):
-    return not (a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1])
-
 rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
@@ -111,7 +108,7 @@ for i in range(n_sheets):
             for _ in range(60):
                 x, y = rng.randint(4, W - 4 - iw), rng.randint(4, W - 4 - ih)
                 box = (x, y, x + iw, y + ih)
-                if not any(overlaps(box, b) for b in boxes):
+                if not any(boxes_overlap(box, b, GAP) for b in boxes):
                     ok = True
                     break
             if ok:

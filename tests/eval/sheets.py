@@ -1,5 +1,6 @@
 """Shared by the Python that the data scripts in this folder run: drawing an SVG as darkness
-over white paper, and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
+over white paper, spacing the drawings placed on a sheet, and writing the tables (MANIFEST.tsv,
+rejected.tsv) saved beside a set."""
 import io
 import subprocess
 
@@ -15,6 +16,11 @@ def render_svg(svg_bytes, size):
     im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
     r, g, b = im.convert("RGB").split()
     return ImageChops.darker(ImageChops.darker(r, g), b)
+
+
+def boxes_overlap(a, b, gap):
+    """Whether boxes `a` and `b` (left, top, right, bottom) come closer than `gap` px."""
+    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1])
 
 
 def write_tsv(path, header, rows):
