@@ -66,6 +66,10 @@ const MAX_SMALL_GAP_BOOST: f32 = 16.0;
 /// where the network stays unsure across the gap (model card, phases 12 and 13), while
 /// straight and tapered breaks already close almost always.
 const HARD_KIND_BOOST: f32 = 2.0;
+/// A patch asks for 2–8 gaps per this many pixels, and never fewer, so that a larger patch
+/// (more context around each gap, as the network has at inference) is not mostly unbroken
+/// line; it gets what its drawing's sites and the spacing between cuts allow (phase 32).
+const GAP_AREA: usize = 192 * 192;
 
 impl SampleSource {
     fn clean(&self, size: usize, rng: &mut Rng) -> Canvas {
@@ -86,7 +90,7 @@ impl SampleSource {
                 break clean;
             }
         };
-        let count = rng.below(2, 9);
+        let count = rng.below(2, 9) * (size * size).max(GAP_AREA) / GAP_AREA;
         let (mut input, gaps) = cut_gaps(&clean, count, 16.0, SitePicking::RarestKind, rng);
         let boost = gap_boost(&clean, &input, &gaps);
         degrade(&mut input, rng);
@@ -215,6 +219,18 @@ mod tests {
         let gap_pixels = (0..a.input.len()).filter(|&i| a.weight[i] >= GAP_WEIGHT).count();
         assert!(gap_pixels > 0, "no gap pixels in the sample");
         assert!(a.target.iter().all(|&t| t == 0.0 || t == 1.0));
+    }
+
+    #[test]
+    fn larger_patches_ask_for_gaps_in_proportion_to_their_area() {
+        let mean_gaps = |size: usize| {
+            let total: usize = (0..12).map(|seed| SampleSource::Procedural.sample(size, &mut Rng::new(seed)).gaps.len()).sum();
+            total as f64 / 12.0
+        };
+        let (small, large) = (mean_gaps(GAP_AREA.isqrt()), mean_gaps(2 * GAP_AREA.isqrt()));
+        // Four times the area asks for four times the gaps; a procedural drawing has the sites
+        // and the spacing for about twice as many (4.5 and 8.3 when this was written).
+        assert!(small >= 2.0 && large > 1.5 * small, "{small:.1} gaps per patch, {large:.1} at twice the side");
     }
 
     #[test]
