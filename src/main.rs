@@ -32,11 +32,11 @@ mod tests {
     /// The test above, in a fresh process whose mimalloc read a value no other option has.
     #[test]
     fn purge_delay_names_the_option_of_mimalloc_purge_delay() {
-        let status = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "tests::purge_delay_holds_what_mimalloc_read_from_its_variable", "--quiet"])
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "tests::purge_delay_holds_what_mimalloc_read_from_its_variable"])
             .env("MIMALLOC_PURGE_DELAY", "1234")
-            .status()
+            .output()
             .unwrap();
-        assert!(status.success());
+        assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stdout));
     }
 }
