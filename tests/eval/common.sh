@@ -26,6 +26,17 @@ apt_install() {
     || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$@" >/dev/null; }
 }
 
+# Downloads the Debian PACKAGE into DIR without installing it (updating the package lists once
+# if apt-get cannot find it) and prints the path of its .deb.
+#   deb_download DIR PACKAGE
+deb_download() {
+  local dir="$1" package="$2" opts=(-q)
+  [[ $EUID -eq 0 ]] && opts+=(-o APT::Sandbox::User=root)
+  ( cd "$dir" && { apt-get download "${opts[@]}" "$package" >/dev/null \
+      || { $SUDO apt-get update -qq && apt-get download "${opts[@]}" "$package" >/dev/null; }; } )
+  ls "$dir/$package"_*.deb
+}
+
 # Installs the npm PACKAGES into a temporary folder removed on exit (npm itself from Debian when
 # missing: tests/run.sh prepares the character check before the web tools are installed). Sets
 # WORK (that folder), NM (its node_modules) and STAGE (an empty folder in it for the set being

@@ -39,10 +39,7 @@ find_python_with_pillow
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-APT_OPTS=(-q); [[ $EUID -eq 0 ]] && APT_OPTS+=(-o APT::Sandbox::User=root)
-( cd "$WORK" && { apt-get download "${APT_OPTS[@]}" tuxpaint-data >/dev/null \
-    || { $SUDO apt-get update -qq && apt-get download "${APT_OPTS[@]}" tuxpaint-data >/dev/null; }; } )
-DEB="$(ls "$WORK"/tuxpaint-data_*.deb)"
+DEB="$(deb_download "$WORK" tuxpaint-data)"
 dpkg-deb -x "$DEB" "$WORK/x"
 PKGVER="$(dpkg-deb -f "$DEB" Version)"
 SHARE="$WORK/x/usr/share/tuxpaint"

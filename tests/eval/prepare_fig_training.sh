@@ -37,10 +37,7 @@ find_python_with_pillow
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-APT_OPTS=(-q); [[ $EUID -eq 0 ]] && APT_OPTS+=(-o APT::Sandbox::User=root)
-( cd "$WORK" && { apt-get download "${APT_OPTS[@]}" xfig-libs >/dev/null \
-    || { $SUDO apt-get update -qq && apt-get download "${APT_OPTS[@]}" xfig-libs >/dev/null; }; } )
-DEB="$(ls "$WORK"/xfig-libs_*.deb)"
+DEB="$(deb_download "$WORK" xfig-libs)"
 VERSION="fig-sheets v1 seed=$SEED n=$SHEETS xfig-libs@$(dpkg-deb -f "$DEB" Version)"
 exit_if_prepared "$OUT" "$VERSION" "clip-art training sheets"
 dpkg-deb -x "$DEB" "$WORK/x"
@@ -50,7 +47,7 @@ mkdir -p "$STAGE"
 "$PY" - "$WORK/x/usr/share/xfig/Libraries" "$WORK/fig" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, math, os, random, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import write_tsv
+from sheets import pen_style, write_tsv
 
 libs, tmp, stage, n_sheets, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
@@ -137,14 +134,9 @@ for i in range(n_sheets):
         sheet.paste(ImageChops.lighter(region, im), (x, y))
         placed.append(f"{os.path.relpath(path, libs)}@{size:.0f}px,pen{pen_scale},{x},{y}")
     sheet = ImageOps.invert(sheet)
-    style = "aa" + (",black" if keep_black else "")
-    if rng.random() < 0.25:
-        sheet = sheet.point(lambda v: 0 if v < 128 else 255)
-        style = style.replace("aa", "aliased")
-    if rng.random() < 0.3:
-        level = rng.uniform(0.6, 0.9)
-        sheet = sheet.point(lambda v: round(255 - (255 - v) * level))
-        style += f",grey{level:.2f}"
+    sheet, style = pen_style(sheet, rng)
+    if keep_black:
+        style += ",black"
     name = f"fig_{i:04d}.png"
     sheet.save(os.path.join(stage, name))
     rows.append((name, style, " ".join(placed)))

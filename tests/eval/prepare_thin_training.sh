@@ -41,7 +41,7 @@ npm_into_temp "iconoir@$ICONOIR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import render_svg, write_tsv
+from sheets import pen_style, render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 768                                   # sheet size
@@ -74,14 +74,7 @@ for i in range(n_sheets):
         region = sheet.crop((x, y, x + iw, y + ih))
         sheet.paste(ImageChops.darker(region, im), (x, y))
         placed.append(f"{name[:-4]}@{size}px,w{stroke:.2f},{x},{y}")
-    style = "aa"
-    if rng.random() < 0.25:
-        sheet = sheet.point(lambda v: 0 if v < 128 else 255)
-        style = "aliased"
-    if rng.random() < 0.3:
-        level = rng.uniform(0.6, 0.9)
-        sheet = sheet.point(lambda v: round(255 - (255 - v) * level))
-        style += f",grey{level:.2f}"
+    sheet, style = pen_style(sheet, rng)
     name = f"thin_{i:04d}.png"
     sheet.save(os.path.join(stage, name))
     rows.append((name, style, " ".join(placed)))

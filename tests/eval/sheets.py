@@ -1,6 +1,6 @@
 """Shared by the Python that the data scripts in this folder run: drawing an SVG as darkness
-over white paper, spacing the drawings placed on a sheet, and writing the tables (MANIFEST.tsv,
-rejected.tsv) saved beside a set."""
+over white paper, spacing the drawings placed on a sheet, the pens of the thin-line sheets, and
+writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
 import io
 import subprocess
 
@@ -16,6 +16,21 @@ def render_svg(svg_bytes, size):
     im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
     r, g, b = im.convert("RGB").split()
     return ImageChops.darker(ImageChops.darker(r, g), b)
+
+
+def pen_style(sheet, rng):
+    """The sheet (white paper) redrawn by the pen `rng` picks: a quarter aliased (thresholded at
+    half darkness, like exports without anti-aliasing), three in ten grey (darkness x 0.6-0.9).
+    Returns the sheet and the pen's name for the manifest."""
+    style = "aa"
+    if rng.random() < 0.25:
+        sheet = sheet.point(lambda v: 0 if v < 128 else 255)
+        style = "aliased"
+    if rng.random() < 0.3:
+        level = rng.uniform(0.6, 0.9)
+        sheet = sheet.point(lambda v: round(255 - (255 - v) * level))
+        style += f",grey{level:.2f}"
+    return sheet, style
 
 
 def boxes_overlap(a, b, gap):
