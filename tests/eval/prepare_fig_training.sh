@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Prepares TRAINING drawings from clip art drawn by people: 768x768 grey 8-bit PNG sheets of 3-6
 # figures of the xfig libraries (maps, buildings, furniture, machines, origami, schematics, a few
-# cartoons), drawn as line art up to 1000 px large with lines 1-4 px wide (small symbols stay small), overlapping and running
-# off the sheet. Their thin lines meet in T and L junctions and corners around large regions,
-# which is what the dev set's misses are made of (model card, "Where the misses are"). Every fill
-# becomes white paper, so lines hidden behind a shape stay hidden, except that a third of the
-# sheets keep their solid black fills; text is dropped. A quarter of the sheets are aliased
-# (thresholded at half darkness), and three in ten are drawn in a grey pen (darkness x 0.6-0.9).
+# cartoons), drawn as line art up to 1000 px large with lines 1-4 px wide (small symbols stay
+# small), overlapping and running off the sheet. Their thin lines meet in T and L junctions and
+# corners around large regions, which is what the dev set's misses are made of (model card,
+# "Where the misses are"). Every fill becomes white paper, so lines hidden behind a shape stay
+# hidden, except that a third of the sheets keep their solid black fills; text is dropped. A
+# quarter of the sheets are aliased (thresholded at half darkness), and three in ten are drawn in
+# a grey pen (darkness x 0.6-0.9).
 # Deterministic (fixed seed, the package version is in the stamp).
 #
 # Usage: tests/eval/prepare_fig_training.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/train/fig)
@@ -32,14 +33,14 @@ SEED=20261207
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
-command -v fig2dev >/dev/null || apt_install fig2dev
-find_python_with_pillow
-
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 DEB="$(deb_download "$WORK" xfig-libs)"
 VERSION="fig-sheets v1 seed=$SEED n=$SHEETS xfig-libs@$(dpkg-deb -f "$DEB" Version)"
 exit_if_prepared "$OUT" "$VERSION" "clip-art training sheets"
+
+command -v fig2dev >/dev/null || apt_install fig2dev
+find_python_with_pillow
 dpkg-deb -x "$DEB" "$WORK/x"
 STAGE="$WORK/stage"
 mkdir -p "$STAGE"
