@@ -47,8 +47,8 @@ mkdir -p "$STAGE"
 
 "$PY" - "$WORK/x/usr/share/xfig/Libraries" "$WORK/fig" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, math, os, random, subprocess, sys
-from PIL import Image, ImageChops, ImageOps
-from sheets import pen_style, write_tsv
+from PIL import Image, ImageOps
+from sheets import draw_anywhere, pen_style, write_tsv
 
 libs, tmp, stage, n_sheets, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
@@ -106,7 +106,7 @@ def render(fig, mag):
 rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
-    sheet = Image.new("L", (W, W), 0)
+    sheet = Image.new("L", (W, W), 255)
     keep_black = rng.random() < 1 / 3
     count = rng.randint(3, 6)
     placed = []
@@ -129,12 +129,8 @@ for i in range(n_sheets):
         im = im.resize((max(1, im.width // 2), max(1, im.height // 2)), Image.BOX)
         if rng.random() < 0.3:
             im = ImageOps.mirror(im)
-        iw, ih = im.size
-        x, y = rng.randint(-iw // 4, W - 3 * iw // 4), rng.randint(-ih // 4, W - 3 * ih // 4)
-        region = sheet.crop((x, y, x + iw, y + ih))
-        sheet.paste(ImageChops.lighter(region, im), (x, y))
+        x, y = draw_anywhere(sheet, ImageOps.invert(im), rng)
         placed.append(f"{os.path.relpath(path, libs)}@{size:.0f}px,pen{pen_scale},{x},{y}")
-    sheet = ImageOps.invert(sheet)
     sheet, style = pen_style(sheet, rng)
     if keep_black:
         style += ",black"

@@ -40,8 +40,8 @@ npm_into_temp "iconoir@$ICONOIR_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
-from PIL import Image, ImageChops, ImageOps
-from sheets import pen_style, render_svg, write_tsv
+from PIL import Image, ImageOps
+from sheets import draw_anywhere, pen_style, render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 768                                   # sheet size
@@ -68,11 +68,7 @@ for i in range(n_sheets):
         bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
         if bb is None:
             continue
-        im = im.crop(bb)
-        iw, ih = im.size
-        x, y = rng.randint(-iw // 4, W - 3 * iw // 4), rng.randint(-ih // 4, W - 3 * ih // 4)
-        region = sheet.crop((x, y, x + iw, y + ih))
-        sheet.paste(ImageChops.darker(region, im), (x, y))
+        x, y = draw_anywhere(sheet, im.crop(bb), rng)
         placed.append(f"{name[:-4]}@{size}px,w{stroke:.2f},{x},{y}")
     sheet, style = pen_style(sheet, rng)
     name = f"thin_{i:04d}.png"

@@ -1,6 +1,6 @@
 """Shared by the Python that the data scripts in this folder run: drawing an SVG as darkness
-over white paper, spacing the drawings placed on a sheet, the pens of the thin-line sheets, and
-writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
+over white paper, placing and spacing the drawings on a sheet, the pens of the thin-line sheets,
+and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
 import io
 import subprocess
 
@@ -16,6 +16,16 @@ def render_svg(svg_bytes, size):
     im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
     r, g, b = im.convert("RGB").split()
     return ImageChops.darker(ImageChops.darker(r, g), b)
+
+
+def draw_anywhere(sheet, im, rng):
+    """Draws `im` (white paper) over `sheet` at a place `rng` picks, at most a quarter of it off
+    each edge, so that drawings overlap and run off the sheet. Returns the place (x, y)."""
+    iw, ih = im.size
+    x, y = rng.randint(-iw // 4, sheet.width - 3 * iw // 4), rng.randint(-ih // 4, sheet.height - 3 * ih // 4)
+    region = sheet.crop((x, y, x + iw, y + ih))
+    sheet.paste(ImageChops.darker(region, im), (x, y))
+    return x, y
 
 
 def pen_style(sheet, rng):
