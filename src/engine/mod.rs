@@ -6,6 +6,7 @@ pub mod composite;
 pub mod decode;
 pub mod encode;
 pub mod infer;
+mod links;
 pub mod regions;
 pub mod tile;
 
