@@ -9,7 +9,6 @@ use image::{DynamicImage, ImageBuffer, Pixel};
 use super::bridge::{bridges, neighbours};
 use super::decode::Drawing;
 use super::infer::ProbabilityMap;
-use super::links::end_links;
 
 /// Pixels at least this dark are original ink and are left bit for bit as they are. Lighter
 /// pixels (paper, noise, the anti-aliased fringe) may be painted over by a closure.
@@ -21,7 +20,7 @@ pub const INK_LEVEL: u8 = 128;
 /// ([`super::Views`]) do better than one at this threshold too.
 pub const DEFAULT_THRESHOLD: f32 = 0.4;
 
-/// On a link between stroke ends ([`end_links`]) paper is a candidate from this share of the
+/// On a link between stroke ends ([`Drawing::links`]) paper is a candidate from this share of the
 /// threshold: the geometry vouches for the way across where the network only leans to it.
 /// Chosen on the dev set's four cuts, with the stroked characters as the check that lower
 /// shares close openings artists leave (model card, "Links between stroke ends").
@@ -39,7 +38,7 @@ pub fn composite(drawing: &Drawing, probability: &ProbabilityMap, threshold: f32
     let (width, height) = (drawing.width(), drawing.height());
     assert_eq!((probability.width, probability.height), (width, height), "probability map of another image");
     let ink: Vec<bool> = drawing.darkness.iter().map(|&d| d >= INK_LEVEL).collect();
-    let links = end_links(&ink, width, height);
+    let links = drawing.links();
     let link_threshold = threshold * LINK_THRESHOLD_SHARE;
     let candidate: Vec<bool> = (0..ink.len())
         .map(|i| !ink[i] && probability.values[i] > if links[i] { link_threshold } else { threshold })
@@ -329,6 +328,15 @@ mod tests {
         let link_threshold = DEFAULT_THRESHOLD * LINK_THRESHOLD_SHARE;
         assert!(added_in_gap(link_threshold + 0.02), "closed under the threshold on the link");
         assert!(!added_in_gap(link_threshold - 0.02), "closed under the link threshold");
+    }
+
+    #[test]
+    fn recompositing_a_drawing_matches_compositing_a_fresh_one() {
+        // The drawing keeps its links after the first composite (the slider's re-composite).
+        let (drawing, probability) = gapped_red_stroke();
+        let (fresh, _) = gapped_red_stroke();
+        composite(&drawing, &probability, 0.2);
+        assert_eq!(composite(&drawing, &probability, 0.6).added, composite(&fresh, &probability, 0.6).added);
     }
 
     #[test]

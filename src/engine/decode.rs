@@ -2,8 +2,12 @@
 //! darkness plane the model sees.
 
 use std::io::Cursor;
+use std::sync::OnceLock;
 
 use image::{DynamicImage, ImageReader, Limits};
+
+use super::composite::INK_LEVEL;
+use super::links::end_links;
 
 /// Larger sides are refused before any pixel is allocated (16K covers every studio format).
 pub const MAX_SIDE: u32 = 16_384;
@@ -31,6 +35,9 @@ pub struct Drawing {
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
+    /// The links between stroke ends ([`end_links`]), found by the first composite and kept:
+    /// they depend on the drawing alone, so moving the sensitivity slider does not redo them.
+    links: OnceLock<Vec<bool>>,
 }
 
 impl Drawing {
@@ -44,7 +51,15 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness }
+        Self { image, darkness, links: OnceLock::new() }
+    }
+
+    /// One flag per pixel: the paper on a link between stroke ends of the original ink.
+    pub(super) fn links(&self) -> &[bool] {
+        self.links.get_or_init(|| {
+            let ink: Vec<bool> = self.darkness.iter().map(|&d| d >= INK_LEVEL).collect();
+            end_links(&ink, self.width(), self.height())
+        })
     }
 }
 
