@@ -5,6 +5,8 @@
 //! across; on these links the composite accepts that weaker certainty (model card, "Links
 //! between stroke ends").
 
+use super::bridge::neighbours;
+
 /// Thinning stops after this many rounds, each peeling a pixel off either side: strokes up to
 /// 24 px across (the widest line is 14 px) become skeletons, and solid black areas are left
 /// alone rather than cost a round per pixel of their size.
@@ -134,10 +136,8 @@ fn stroke_ends(skeleton: &[bool], width: usize, height: usize) -> Vec<End> {
         while steps < DIRECTION_STEPS {
             next.clear();
             for &at in &frontier {
-                let bits = ring_bits(skeleton, width, height, at % width, at / width);
-                for (bit, (dx, dy)) in RING.iter().enumerate() {
-                    let n = ((at / width) as i64 + dy) as usize * width + ((at % width) as i64 + dx) as usize;
-                    if bits & (1 << bit) != 0 && !seen.contains(&n) {
+                for n in neighbours(at, width, height) {
+                    if skeleton[n] && !seen.contains(&n) {
                         seen.push(n);
                         next.push(n);
                     }
