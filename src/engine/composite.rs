@@ -37,14 +37,13 @@ pub struct Closure {
 pub fn composite(drawing: &Drawing, probability: &ProbabilityMap, threshold: f32) -> Closure {
     let (width, height) = (drawing.width(), drawing.height());
     assert_eq!((probability.width, probability.height), (width, height), "probability map of another image");
-    let ink: Vec<bool> = drawing.darkness.iter().map(|&d| d >= INK_LEVEL).collect();
-    let links = drawing.links();
+    let (ink, links) = (drawing.ink(), drawing.links());
     let link_threshold = threshold * LINK_THRESHOLD_SHARE;
     let candidate: Vec<bool> = (0..ink.len())
         .map(|i| !ink[i] && probability.values[i] > if links[i] { link_threshold } else { threshold })
         .collect();
-    let added = bridges(&candidate, &probability.values, &ink, width, height);
-    let sources = colour_sources(&added, &drawing.darkness, &ink, width, height);
+    let added = bridges(&candidate, &probability.values, ink, width, height);
+    let sources = colour_sources(&added, &drawing.darkness, ink, width, height);
     let mut image = drawing.image.clone();
     paint(&mut image, &sources);
     Closure { image, added_pixels: sources.len(), added }

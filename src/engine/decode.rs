@@ -35,8 +35,10 @@ pub struct Drawing {
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
-    /// The links between stroke ends ([`end_links`]), found by the first composite and kept:
-    /// they depend on the drawing alone, so moving the sensitivity slider does not redo them.
+    /// The ink mask and the links between stroke ends ([`end_links`]), made by the first
+    /// composite and kept: they depend on the drawing alone, so moving the sensitivity slider
+    /// does not redo them.
+    ink: OnceLock<Vec<bool>>,
     links: OnceLock<Vec<bool>>,
 }
 
@@ -51,15 +53,18 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness, links: OnceLock::new() }
+        Self { image, darkness, ink: OnceLock::new(), links: OnceLock::new() }
+    }
+
+    /// One flag per pixel: the original ink, which a closure never touches (darkness at least
+    /// [`INK_LEVEL`]).
+    pub fn ink(&self) -> &[bool] {
+        self.ink.get_or_init(|| self.darkness.iter().map(|&d| d >= INK_LEVEL).collect())
     }
 
     /// One flag per pixel: the paper on a link between stroke ends of the original ink.
     pub(super) fn links(&self) -> &[bool] {
-        self.links.get_or_init(|| {
-            let ink: Vec<bool> = self.darkness.iter().map(|&d| d >= INK_LEVEL).collect();
-            end_links(&ink, self.width(), self.height())
-        })
+        self.links.get_or_init(|| end_links(self.ink(), self.width(), self.height()))
     }
 }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use fill_line_gaps::engine::{Drawing, INK_LEVEL, Views, closures_layer, composite, decode, encode_png};
+use fill_line_gaps::engine::{Drawing, Views, closures_layer, composite, decode, encode_png};
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
@@ -283,9 +283,9 @@ pub fn refresh(ui: Ui) {
             }
             Some(_) => {}
         }
-        let ink = || -> Vec<bool> { current.drawing.darkness.iter().map(|&d| d >= INK_LEVEL).collect() };
+        let ink = current.drawing.ink();
         if leak && current.leak_before.is_none() {
-            let view = leak_view(&ink(), width, height);
+            let view = leak_view(ink, width, height);
             current.leak_before =
                 js::canvas_from_rgba(&view.rgba, width, height).ok().map(|c| (c, view.closed_regions));
         }
@@ -293,7 +293,7 @@ pub fn refresh(ui: Ui) {
             && current.leak_after.is_none()
             && let Some(closure) = &current.closure
         {
-            let closed: Vec<bool> = ink().iter().zip(&closure.added).map(|(&i, &a)| i || a).collect();
+            let closed: Vec<bool> = ink.iter().zip(&closure.added).map(|(&i, &a)| i || a).collect();
             let view = leak_view(&closed, width, height);
             current.leak_after = js::canvas_from_rgba(&view.rgba, width, height).ok().map(|c| (c, view.closed_regions));
         }
