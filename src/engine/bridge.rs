@@ -1,6 +1,7 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
 //! ink, at least one of them a stroke's end (or, for a break of at most 2 px that the network
-//! is sure of, the side of a stroke: a break next to a junction has no end), and is as wide as
+//! is sure of, the side of a stroke: a break next to a junction has no end; 4 px where the
+//! stroke's skeleton ends there), and is as wide as
 //! the stroke it starts from: anything else the model hints at is a stray stroke (an extension
 //! of a line meant to end, a thickened line, an island, a blob wider than the lines around it,
 //! a link between the sides of neighbouring strokes), and stray strokes are what users hate
@@ -31,14 +32,19 @@ const PIECE_RADIUS: f32 = 3.0;
 const MAX_SIDE_BRIDGE_LENGTH: f32 = 4.0;
 /// ...and the network at least this sure of every pixel on it.
 const SURE_PROBABILITY: f32 = 0.6;
+/// A sure bridge from a stub, a stroke's end too short to pass the end ring before the
+/// junction it leaves (its skeleton still ends there), may cross 4 px of paper: the sides of
+/// parallel strokes, which it must not join, have no skeleton end.
+const MAX_STUB_BRIDGE_LENGTH: f32 = 6.0;
 /// A bridge from a stroke at least this wide (half-width, px; a 5 px stroke)...
 const WIDE_HALF_WIDTH: f32 = 2.5;
 /// ...needs the network's median certainty along it to be at least this.
 const WIDE_CERTAINTY: f32 = 0.65;
 
 /// One flag per pixel: the paper pixels to paint as ink. `candidate` is the paper the model
-/// sees as ink, `probability` its per-pixel confidence, `ink` the original ink.
-pub fn bridges(candidate: &[bool], probability: &[f32], ink: &[bool], width: usize, height: usize) -> Vec<bool> {
+/// sees as ink, `probability` its per-pixel confidence, `ink` the original ink and `near_end`
+/// the pixels near its skeleton's ends.
+pub fn bridges(candidate: &[bool], probability: &[f32], ink: &[bool], near_end: &[bool], width: usize, height: usize) -> Vec<bool> {
     let mut keep = vec![false; candidate.len()];
     let mut seen = vec![false; candidate.len()];
     let mut touched = vec![false; candidate.len()];
@@ -69,7 +75,7 @@ pub fn bridges(candidate: &[bool], probability: &[f32], ink: &[bool], width: usi
         for &c in &contacts {
             touched[c] = false;
         }
-        let bridge = Bridge::new(&component, &contacts, probability, ink, width, height);
+        let bridge = Bridge::new(&component, &contacts, probability, ink, near_end, width, height);
         for index in bridge.trimmed(width) {
             keep[index] = true;
         }
@@ -114,10 +120,20 @@ struct Bridge {
     probability: Vec<f32>,
     /// The contact pixels of each place (window indices).
     places: Vec<Vec<usize>>,
+    /// Per contact pixel, whether it lies near a skeleton's end.
+    near_end: Vec<bool>,
 }
 
 impl Bridge {
-    fn new(component: &[usize], contacts: &[usize], probability: &[f32], ink: &[bool], image_width: usize, image_height: usize) -> Self {
+    fn new(
+        component: &[usize],
+        contacts: &[usize],
+        probability: &[f32],
+        ink: &[bool],
+        near_end: &[bool],
+        image_width: usize,
+        image_height: usize,
+    ) -> Self {
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
         for &index in component {
             let (x, y) = (index % image_width, index / image_width);
@@ -135,6 +151,7 @@ impl Bridge {
             cells: vec![Cell::Other; width * height],
             probability: vec![0.0; width * height],
             places: Vec::new(),
+            near_end: vec![false; width * height],
         };
         for y in 0..height {
             for x in 0..width {
@@ -152,6 +169,7 @@ impl Bridge {
         for &index in contacts {
             let local = bridge.local(index, image_width);
             bridge.cells[local] = Cell::Contact(UNNUMBERED);
+            bridge.near_end[local] = near_end[index];
         }
         bridge.number_places(contacts, image_width);
         bridge
@@ -207,7 +225,11 @@ impl Bridge {
             let (ends, sides): (Vec<Start>, Vec<Start>) = self
                 .pieces(place, &mut taken)
                 .into_iter()
-                .map(|contacts| Start { half_width: self.stroke_half_width(&contacts, &inside), contacts })
+                .map(|contacts| Start {
+                    half_width: self.stroke_half_width(&contacts, &inside),
+                    stub: contacts.iter().any(|&local| self.near_end[local]),
+                    contacts,
+                })
                 .partition(|start| self.is_stroke_end(&start.contacts, END_RING + start.half_width));
             // From the stroke ends first; then, from the sides of strokes, only the short bridges
             // the network is sure of to places not bridged yet: a break cut right next to a
@@ -217,7 +239,11 @@ impl Bridge {
                 if starts.is_empty() {
                     continue;
                 }
-                let max_length = if from_side { MAX_SIDE_BRIDGE_LENGTH } else { MAX_BRIDGE_LENGTH };
+                let max_length = |start: &Start| match (from_side, start.stub) {
+                    (false, _) => MAX_BRIDGE_LENGTH,
+                    (true, false) => MAX_SIDE_BRIDGE_LENGTH,
+                    (true, true) => MAX_STUB_BRIDGE_LENGTH,
+                };
                 let is_sure = |path: &[usize]| path.iter().all(|&local| self.probability[local] >= SURE_PROBABILITY);
                 let paths: Vec<(Vec<usize>, usize, usize, f32)> = self
                     .surest_paths(place, &starts, &mut search)
@@ -226,7 +252,7 @@ impl Bridge {
                         let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
                         (path, start, other, length)
                     })
-                    .filter(|&(_, _, _, length)| length <= max_length)
+                    .filter(|&(_, start, _, length)| length <= max_length(&starts[start]))
                     .filter(|(path, _, other, _)| !from_side || (!bridged[*other] && is_sure(path)))
                     .collect();
                 let Some(longest) = paths.iter().map(|&(_, _, _, length)| length).reduce(f32::max) else { continue };
@@ -439,10 +465,12 @@ impl Bridge {
     }
 }
 
-/// A piece of a place's contacts where a bridge may start, and how wide its stroke is.
+/// A piece of a place's contacts where a bridge may start, how wide its stroke is, and
+/// whether it is near a skeleton's end.
 struct Start {
     contacts: Vec<usize>,
     half_width: f32,
+    stub: bool,
 }
 
 /// Where window pixel `local` lies, as `(x, y)`.

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use image::{DynamicImage, ImageReader, Limits};
 
 use super::composite::INK_LEVEL;
-use super::links::end_links;
+use super::links::{EndGeometry, end_geometry};
 
 /// Larger sides are refused before any pixel is allocated (16K covers every studio format).
 pub const MAX_SIDE: u32 = 16_384;
@@ -35,11 +35,11 @@ pub struct Drawing {
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
-    /// The ink mask and the links between stroke ends ([`end_links`]), made by the first
+    /// The ink mask and what its stroke ends say ([`end_geometry`]), made by the first
     /// composite and kept: they depend on the drawing alone, so moving the sensitivity slider
     /// does not redo them.
     ink: OnceLock<Vec<bool>>,
-    links: OnceLock<Vec<bool>>,
+    ends: OnceLock<EndGeometry>,
 }
 
 impl Drawing {
@@ -53,7 +53,7 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness, ink: OnceLock::new(), links: OnceLock::new() }
+        Self { image, darkness, ink: OnceLock::new(), ends: OnceLock::new() }
     }
 
     /// One flag per pixel: the original ink, which a closure never touches (darkness at least
@@ -62,9 +62,9 @@ impl Drawing {
         self.ink.get_or_init(|| self.darkness.iter().map(|&d| d >= INK_LEVEL).collect())
     }
 
-    /// One flag per pixel: the paper on a link between stroke ends of the original ink.
-    pub(super) fn links(&self) -> &[bool] {
-        self.links.get_or_init(|| end_links(self.ink(), self.width(), self.height()))
+    /// The links between the original ink's stroke ends, and where those ends lie.
+    pub(super) fn ends(&self) -> &EndGeometry {
+        self.ends.get_or_init(|| end_geometry(self.ink(), self.width(), self.height()))
     }
 }
 

@@ -3,7 +3,8 @@
 //! and between two ends that face each other. The network is often unsure of a gap in a thin
 //! line or at a corner (it sees the drawing in 4×4 blocks) yet still leans towards the way
 //! across; on these links the composite accepts that weaker certainty (model card, "Links
-//! between stroke ends").
+//! between stroke ends"). The ends themselves tell the bridge rules where a short stroke ends
+//! next to a junction.
 
 use super::bridge::neighbours;
 
@@ -29,9 +30,19 @@ const MAX_PAIR_DISTANCE: f32 = 20.0;
 /// ...and each points at least this much towards the other (the cosine of 73°): the ends of
 /// hatching lie side by side, not facing.
 const MIN_FACING: f32 = 0.3;
+/// Pixels this close (px) to a skeleton's end are near it: the tip of a line up to 5 px wide.
+const NEAR_END_RADIUS: i64 = 3;
 
-/// One flag per pixel: the paper pixels on some link. `ink` is the original ink.
-pub fn end_links(ink: &[bool], width: usize, height: usize) -> Vec<bool> {
+/// What the drawing's stroke ends say, one flag per pixel each.
+pub struct EndGeometry {
+    /// The paper on some link.
+    pub links: Vec<bool>,
+    /// Near a skeleton's end ([`NEAR_END_RADIUS`]).
+    pub near_end: Vec<bool>,
+}
+
+/// The links and end neighbourhoods of the original `ink`.
+pub fn end_geometry(ink: &[bool], width: usize, height: usize) -> EndGeometry {
     let skeleton = skeleton(ink, width, height);
     let ends = stroke_ends(&skeleton, width, height);
     let mut links = vec![false; ink.len()];
@@ -52,7 +63,24 @@ pub fn end_links(ink: &[bool], width: usize, height: usize) -> Vec<bool> {
             mark(&paper);
         }
     }
-    links
+    EndGeometry { links, near_end: near_ends(&ends, width, height) }
+}
+
+/// One flag per pixel: within [`NEAR_END_RADIUS`] of one of the `ends`.
+fn near_ends(ends: &[End], width: usize, height: usize) -> Vec<bool> {
+    let mut near = vec![false; width * height];
+    let r = NEAR_END_RADIUS;
+    for end in ends {
+        for dy in -r..=r {
+            for dx in -r..=r {
+                let (x, y) = (end.x as i64 + dx, end.y as i64 + dy);
+                if dx * dx + dy * dy <= r * r && x >= 0 && y >= 0 && (x as usize) < width && (y as usize) < height {
+                    near[y as usize * width + x as usize] = true;
+                }
+            }
+        }
+    }
+    near
 }
 
 /// A stroke's end on its skeleton and the unit direction the stroke was heading in.
@@ -255,7 +283,7 @@ mod tests {
     }
 
     fn joined(ink: &[bool], a: (usize, usize), b: (usize, usize)) -> bool {
-        let links = end_links(ink, SIZE, SIZE);
+        let links = end_geometry(ink, SIZE, SIZE).links;
         let with_links: Vec<bool> = ink.iter().zip(&links).map(|(&i, &l)| i || l).collect();
         let gap = Gap { kind: GapKind::Straight, length: 0.0, stroke_width: 0.0, side_a: a, side_b: b, window: (0, 0, SIZE, SIZE) };
         is_closed(&with_links, SIZE, &gap)
@@ -285,20 +313,28 @@ mod tests {
     #[test]
     fn an_end_in_open_paper_gets_no_link() {
         let ink = canvas(|x, y| (30..33).contains(&y) && (8..30).contains(&x));
-        assert!(end_links(&ink, SIZE, SIZE).iter().all(|&l| !l));
+        assert!(end_geometry(&ink, SIZE, SIZE).links.iter().all(|&l| !l));
     }
 
     #[test]
     fn hatching_ends_side_by_side_are_not_linked() {
         let ink = canvas(|x, y| (10..40).contains(&y) && ((20..23).contains(&x) || (34..37).contains(&x)));
-        let links = end_links(&ink, SIZE, SIZE);
+        let links = end_geometry(&ink, SIZE, SIZE).links;
         assert!(links.iter().all(|&l| !l));
+    }
+
+    #[test]
+    fn only_the_pixels_at_a_strokes_ends_are_near_an_end() {
+        let ink = canvas(|x, y| (30..33).contains(&y) && (8..56).contains(&x));
+        let near = end_geometry(&ink, SIZE, SIZE).near_end;
+        assert!(near[31 * SIZE + 8] && near[31 * SIZE + 55], "the tips");
+        assert!(!near[31 * SIZE + 32], "the middle");
     }
 
     #[test]
     fn links_never_cover_ink() {
         let ink = canvas(|x, y| (30..33).contains(&y) && (8..56).contains(&x) && !(26..34).contains(&x));
-        let links = end_links(&ink, SIZE, SIZE);
+        let links = end_geometry(&ink, SIZE, SIZE).links;
         assert!(links.iter().any(|&l| l));
         assert!(links.iter().zip(&ink).all(|(&l, &i)| !(l && i)));
     }
