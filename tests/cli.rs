@@ -86,6 +86,22 @@ fn bad_files_get_one_clear_line_and_do_not_stop_the_batch() {
 }
 
 #[test]
+fn warns_of_a_pencil_scan_too_faint_to_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let (grey, _) = common::gapped_shapes(4);
+    // The same shapes in light pencil: every line pixel lighter than 50 % grey.
+    let pencil = image::GrayImage::from_fn(grey.width(), grey.height(), |x, y| image::Luma([255 - (255 - grey.get_pixel(x, y).0[0]) / 3]));
+    write_png(&dir.path().join("pencil.png"), &DynamicImage::ImageLuma8(pencil));
+    write_png(&dir.path().join("inked.png"), &DynamicImage::ImageLuma8(grey));
+    let run = cli().arg(dir.path()).arg("-o").arg(dir.path().join("out")).output().unwrap();
+    assert!(run.status.success(), "a warning is no failure");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("pencil.png") && warnings[0].contains("lighter than 50 % grey"), "{stderr}");
+}
+
+#[test]
 fn refuses_to_overwrite_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("frame.png");

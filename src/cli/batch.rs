@@ -137,6 +137,9 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
                     let Some(job) = jobs.get(index) else { break };
                     match std::fs::read(&job.input).map_err(|e| e.to_string()).and_then(|b| decode(&b).map_err(|e| e.to_string())) {
                         Ok(drawing) => {
+                            if let Some(warning) = drawing.faint_lines_warning() {
+                                progress.println(&format!("warning: {}: {warning}", job.input.display()));
+                            }
                             if decoded_tx.send((index, drawing)).is_err() {
                                 break;
                             }

@@ -13,6 +13,12 @@ use super::links::{EndGeometry, end_geometry};
 pub const MAX_SIDE: u32 = 16_384;
 /// Decoder allocation cap, so a forged header cannot exhaust memory.
 const MAX_DECODE_BYTES: u64 = 2 << 30;
+/// Pixels at least this dark (but lighter than the ink level) are faint line, not paper grain.
+const FAINT_LEVEL: u8 = 48;
+/// A drawing's lines are too faint when it has more than this many faint pixels per ink pixel.
+/// Line art has at most about one (the anti-aliased fringe of hairlines; the dev set's lowest
+/// is 0.9 ink pixels per faint one), an unlevelled pencil scan far more.
+const MAX_FAINT_PER_INK: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -54,6 +60,17 @@ impl Drawing {
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
         Self { image, darkness, ink: OnceLock::new(), ends: OnceLock::new() }
+    }
+
+    /// Why few gaps will close when the drawing's lines are mostly lighter than the ink level,
+    /// which counts as paper (an unlevelled pencil scan), so the CLI and the app can say so
+    /// instead of silently adding nothing.
+    pub fn faint_lines_warning(&self) -> Option<&'static str> {
+        let ink = self.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
+        let faint = self.darkness.iter().filter(|&&d| (FAINT_LEVEL..INK_LEVEL).contains(&d)).count();
+        (faint > MAX_FAINT_PER_INK * ink).then_some(
+            "its lines are mostly lighter than 50 % grey, which counts as paper, so few gaps can close: darken or level the scan first",
+        )
     }
 
     /// One flag per pixel: the original ink, which a closure never touches (darkness at least
@@ -145,6 +162,24 @@ mod tests {
         let layer = RgbaImage::from_fn(2, 1, |x, _| if x == 0 { Rgba([0, 0, 0, 255]) } else { Rgba([0, 0, 0, 0]) });
         let drawing = decode(&png(DynamicImage::ImageRgba8(layer))).unwrap();
         assert_eq!(drawing.darkness, vec![255, 0]);
+    }
+
+    #[test]
+    fn warns_of_lines_lighter_than_the_ink_level() {
+        // A 3 px line with a 1 px anti-aliased fringe each side, in black and in light pencil.
+        let line = |core: u8, fringe: u8| {
+            let image = image::GrayImage::from_fn(40, 20, |_, y| image::Luma([match y {
+                9..=11 => 255 - core,
+                8 | 12 => 255 - fringe,
+                _ => 255,
+            }]));
+            Drawing::from_image(DynamicImage::ImageLuma8(image))
+        };
+        assert_eq!(line(255, 100).faint_lines_warning(), None);
+        assert!(line(110, 60).faint_lines_warning().is_some());
+        assert_eq!(Drawing::from_image(DynamicImage::new_luma8(8, 8)).faint_lines_warning(), None, "an all-black frame");
+        let blank = image::GrayImage::from_pixel(8, 8, image::Luma([255]));
+        assert_eq!(Drawing::from_image(DynamicImage::ImageLuma8(blank)).faint_lines_warning(), None);
     }
 
     #[test]

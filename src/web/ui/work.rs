@@ -124,7 +124,8 @@ async fn run_one(ui: Ui, id: ItemId) {
                     Views::One => "",
                     Views::Two => ", zoomed view",
                 };
-                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}"))));
+                let faint = drawing.faint_lines_warning().map(|warning| format!(" · {warning}")).unwrap_or_default();
+                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}{faint}"))));
                 set(Status::Done);
                 if ui.queue.with_untracked(|q| q.selected() == Some(id)) {
                     refresh(ui);
