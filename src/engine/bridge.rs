@@ -1,11 +1,10 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
 //! ink, at least one of them a stroke's end (or, for a break of at most 2 px that the network
 //! is sure of, the side of a stroke: a break next to a junction has no end; 4 px where the
-//! stroke's skeleton ends there), and is as wide as
-//! the stroke it starts from: anything else the model hints at is a stray stroke (an extension
-//! of a line meant to end, a thickened line, an island, a blob wider than the lines around it,
-//! a link between the sides of neighbouring strokes), and stray strokes are what users hate
-//! most after leaks.
+//! stroke's skeleton ends there), and is as wide as the stroke it starts from: anything else
+//! the model hints at is a stray stroke (an extension of a line meant to end, a thickened line,
+//! an island, a blob wider than the lines around it, a link between the sides of neighbouring
+//! strokes), and stray strokes are what users hate most after leaks.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
