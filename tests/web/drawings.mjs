@@ -38,6 +38,13 @@ export function gappedLayer() {
     return { ...grey, name: 'gapped-layer.png', channels: 4, pixels, png: encodePng(grey.width, grey.height, 4, pixels) };
 }
 
+/** The same rectangle drawn in light pencil (grey 180): its lines are lighter than the ink level. */
+export function pencilRectangle() {
+    const inked = gappedRectangle();
+    const pixels = inked.pixels.map((v) => (v === 0 ? 180 : v));
+    return { ...inked, name: 'pencil-rectangle.png', pixels, png: encodePng(inked.width, inked.height, 1, pixels) };
+}
+
 /** A small deterministic random generator (mulberry32). */
 function random(seed) {
     return () => {

@@ -4,12 +4,13 @@
 //   node tests/web/e2e.mjs cpu        only the CPU fallback
 import assert from 'node:assert/strict';
 import { backendState, download, dropFiles, item, launch, openApp, serveDist, touch } from './browser.mjs';
-import { gappedLayer, gappedRectangle, leaks, lineArtFrame } from './drawings.mjs';
+import { gappedLayer, gappedRectangle, leaks, lineArtFrame, pencilRectangle } from './drawings.mjs';
 import { darkness, decodePng, encodePng } from './png.mjs';
 
 const only = process.argv[2];
 const drawing = gappedRectangle();
 const layerDrawing = gappedLayer();
+const pencil = pencilRectangle();
 const big = lineArtFrame();
 /** Long enough on any path (about 8 s on the CPU) for cancel to land mid-run. */
 const uhd = lineArtFrame(3840, 2160);
@@ -255,6 +256,16 @@ async function scenario(browser, server, mode) {
         checkClosed(await download(page, '#download-png'), layerDrawing);
         await page.click(`${item(layerDrawing.name)} .remove`);
         await page.click(item(drawing.name));
+
+        if (mode === 'cpu') {
+            step('a pencil scan lighter than the ink level says why few gaps close');
+            await dropFiles(page, [{ name: pencil.name, type: 'image/png', bytes: pencil.png }]);
+            await page.waitForSelector(item(pencil.name, 'done'), { timeout: 120_000 });
+            assert.match(await page.textContent(item(pencil.name)), /lighter than 50 % grey/);
+            assert.doesNotMatch(await page.textContent(item(drawing.name)), /lighter than/);
+            await page.click(`${item(pencil.name)} .remove`);
+            await page.click(item(drawing.name));
+        }
 
         step('paste a second copy, then export the batch as a ZIP');
         await dropFiles(page, [{ name: drawing.name, type: 'image/png', bytes: drawing.png }], 'paste');
