@@ -41,10 +41,11 @@ pub struct Drawing {
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
-    /// The ink mask and what its stroke ends say ([`end_geometry`]), made by the first
+    /// The ink mask and what its stroke ends say ([`end_geometry`]) are made by the first
     /// composite and kept: they depend on the drawing alone, so moving the sensitivity slider
     /// does not redo them.
     ink: OnceLock<Vec<bool>>,
+    /// See `ink`.
     ends: OnceLock<EndGeometry>,
 }
 
