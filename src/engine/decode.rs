@@ -41,11 +41,10 @@ pub struct Drawing {
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
-    /// The ink mask and what its stroke ends say ([`end_geometry`]) are made by the first
-    /// composite and kept: they depend on the drawing alone, so moving the sensitivity slider
-    /// does not redo them.
+    /// The ink mask ([`Drawing::ink`]), made on first use and kept.
     ink: OnceLock<Vec<bool>>,
-    /// See `ink`.
+    /// What the ink's stroke ends say ([`end_geometry`]), made by the first composite and
+    /// kept: it depends on the drawing alone, so moving the sensitivity slider does not redo it.
     ends: OnceLock<EndGeometry>,
 }
 
