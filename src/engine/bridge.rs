@@ -74,8 +74,8 @@ pub fn bridges(candidate: &[bool], probability: &[f32], ink: &[bool], near_end: 
         for &c in &contacts {
             touched[c] = false;
         }
-        let bridge = Bridge::new(&component, &contacts, probability, ink, near_end, width, height);
-        for index in bridge.trimmed(width) {
+        let bridge = Bridge::new(&component, &contacts, probability, ink, width, height);
+        for index in bridge.trimmed(near_end, width) {
             keep[index] = true;
         }
     }
@@ -119,20 +119,10 @@ struct Bridge {
     probability: Vec<f32>,
     /// The contact pixels of each place (window indices).
     places: Vec<Vec<usize>>,
-    /// Per contact pixel, whether it lies near a skeleton's end.
-    near_end: Vec<bool>,
 }
 
 impl Bridge {
-    fn new(
-        component: &[usize],
-        contacts: &[usize],
-        probability: &[f32],
-        ink: &[bool],
-        near_end: &[bool],
-        image_width: usize,
-        image_height: usize,
-    ) -> Self {
+    fn new(component: &[usize], contacts: &[usize], probability: &[f32], ink: &[bool], image_width: usize, image_height: usize) -> Self {
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
         for &index in component {
             let (x, y) = (index % image_width, index / image_width);
@@ -150,7 +140,6 @@ impl Bridge {
             cells: vec![Cell::Other; width * height],
             probability: vec![0.0; width * height],
             places: Vec::new(),
-            near_end: vec![false; width * height],
         };
         for y in 0..height {
             for x in 0..width {
@@ -168,7 +157,6 @@ impl Bridge {
         for &index in contacts {
             let local = bridge.local(index, image_width);
             bridge.cells[local] = Cell::Contact(UNNUMBERED);
-            bridge.near_end[local] = near_end[index];
         }
         bridge.number_places(contacts, image_width);
         bridge
@@ -210,8 +198,8 @@ impl Bridge {
     /// The component's pixels to keep, as image indices: from the stroke ends among each
     /// place's contacts (and, for short sure bridges, the other pieces), the network's surest
     /// path to each other place within reach, widened to the half-width of the stroke it
-    /// starts from.
-    fn trimmed(&self, image_width: usize) -> Vec<usize> {
+    /// starts from. `near_end` flags the image's pixels near a skeleton's end (stubs).
+    fn trimmed(&self, near_end: &[bool], image_width: usize) -> Vec<usize> {
         if self.places.len() < 2 {
             return Vec::new();
         }
@@ -226,7 +214,7 @@ impl Bridge {
                 .into_iter()
                 .map(|contacts| Start {
                     half_width: self.stroke_half_width(&contacts, &inside),
-                    stub: contacts.iter().any(|&local| self.near_end[local]),
+                    stub: contacts.iter().any(|&local| near_end[self.global(local, image_width)]),
                     contacts,
                 })
                 .partition(|start| self.is_stroke_end(&start.contacts, END_RING + start.half_width));
