@@ -66,7 +66,7 @@ impl Drawing {
     /// which counts as paper (an unlevelled pencil scan), so the CLI and the app can say so
     /// instead of silently adding nothing.
     pub fn faint_lines_warning(&self) -> Option<&'static str> {
-        let ink = self.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
+        let ink = self.ink().iter().filter(|&&is_ink| is_ink).count();
         let faint = self.darkness.iter().filter(|&&d| (FAINT_LEVEL..INK_LEVEL).contains(&d)).count();
         (faint > MAX_FAINT_PER_INK * ink).then_some(
             "its lines are mostly lighter than 50 % grey, which counts as paper, so few gaps can close: darken or level the scan first",
