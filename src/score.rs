@@ -15,7 +15,7 @@ const REGION_IOU: f64 = 0.9;
 /// Added ink this close to the clean drawing's ink is a closure, farther away it is false ink.
 const FALSE_INK_DISTANCE: usize = 2;
 /// Strokes at most this many pixels across are thin: the 1–2 px pencil lines of genga, where
-/// the network is least sure (model card, phase 9).
+/// the network is least sure (models/experiments.md, phase 9).
 pub const THIN_STROKE: f32 = 2.0;
 
 /// Darkness planes (0 = paper, 255 = ink) of one evaluated drawing.

@@ -23,7 +23,7 @@ pub const DEFAULT_THRESHOLD: f32 = 0.4;
 /// On a link between stroke ends ([`Drawing::ends`]) paper is a candidate from this share of the
 /// threshold: the geometry vouches for the way across where the network only leans to it.
 /// Chosen on the dev set's four cuts, with the stroked characters as the check that lower
-/// shares close openings artists leave (model card, "Links between stroke ends").
+/// shares close openings artists leave (models/experiments.md, "Links between stroke ends").
 const LINK_THRESHOLD_SHARE: f32 = 0.6;
 
 /// The closed drawing and which pixels were added.

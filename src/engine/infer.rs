@@ -33,7 +33,7 @@ impl Default for TileOptions {
 /// How many views of each tile the network sees. The network reads the drawing in 4×4 blocks,
 /// so a corner or a 1–2 px line it misses at the drawing's size it often sees zoomed in; a
 /// second view of the tile zoomed 1.25× closes more gaps with less stray ink and fewer leaks
-/// (models/README.md, "A zoomed second view"), for 2.6 times the work. One view is the
+/// (models/experiments.md, "A zoomed second view"), for 2.6 times the work. One view is the
 /// default, which keeps the speed targets (BENCHMARKS.md).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Views {

@@ -2,7 +2,7 @@
 //! each stroke's end, along the stroke and a little to either side, to the ink it points at,
 //! and between two ends that face each other. The network is often unsure of a gap in a thin
 //! line or at a corner (it sees the drawing in 4×4 blocks) yet still leans towards the way
-//! across; on these links the composite accepts that weaker certainty (model card, "Links
+//! across; on these links the composite accepts that weaker certainty (models/experiments.md, "Links
 //! between stroke ends"). The ends themselves tell the bridge rules where a short stroke ends
 //! next to a junction.
 
@@ -18,7 +18,7 @@ const DIRECTION_STEPS: usize = 8;
 const MIN_DIRECTION_STEPS: usize = 3;
 /// Rays leave an end along its stroke and this many radians (20°) to either side: an end's
 /// direction is measured over a few pixels only. Wider fans found more corners and closed more
-/// of the openings an artist left (model card).
+/// of the openings an artist left (models/experiments.md).
 const RAY_ANGLES: [f32; 3] = [0.0, 0.35, -0.35];
 /// A link crosses at most this many pixels of paper: the longest gap (16 px).
 const MAX_LINK_PAPER: usize = 16;

@@ -5,7 +5,7 @@
 # quarter of the sheets are aliased (thresholded at half darkness, like exports without
 # anti-aliasing), and three in ten are drawn in a grey pen (darkness x 0.6-0.9). The dev set's
 # strokes are thin (median skeleton width 1.8 px) around large regions; the icon and glyph
-# sheets draw thick strokes around small ones (model card, "Where the misses are").
+# sheets draw thick strokes around small ones (models/experiments.md, "Where the misses are").
 # Deterministic (fixed seed, pinned package version).
 #
 # Usage: tests/eval/prepare_thin_training.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/train/thin)
