@@ -83,8 +83,8 @@ fn shipped_model_keeps_its_dev_set_scores() {
     let set = load("FILL_LINE_GAPS_DEV_SET");
     let one = shipped_model_scores("dev set", &set, Views::One);
     assert_at_least(&one, MIN_CLOSURE, MIN_REGIONS, MAX_FALSE_INK_PER_MP);
-    // What `--views 2` is for (models/experiments.md, "A zoomed second view"): less stray ink, and no
-    // fewer closures or recovered regions, at the same threshold.
+    // What `--views 2` is for (models/experiments.md, "A zoomed second view"): less stray ink,
+    // and no fewer closures or recovered regions, at the same threshold.
     let two = shipped_model_scores("dev set", &set, Views::Two);
     assert!(two.false_ink < one.false_ink, "two views add {} false ink pixels, one view {}", two.false_ink, one.false_ink);
     assert!(two.closed >= one.closed, "two views close {} gaps, one view {}", two.closed, one.closed);

@@ -2,9 +2,9 @@
 //! each stroke's end, along the stroke and a little to either side, to the ink it points at,
 //! and between two ends that face each other. The network is often unsure of a gap in a thin
 //! line or at a corner (it sees the drawing in 4×4 blocks) yet still leans towards the way
-//! across; on these links the composite accepts that weaker certainty (models/experiments.md, "Links
-//! between stroke ends"). The ends themselves tell the bridge rules where a short stroke ends
-//! next to a junction.
+//! across; on these links the composite accepts that weaker certainty (models/experiments.md,
+//! "Links between stroke ends"). The ends themselves tell the bridge rules where a short stroke
+//! ends next to a junction.
 
 use super::bridge::neighbours;
 

@@ -51,20 +51,20 @@ pub struct Sample {
 /// Loss weight of a pixel that must become ink (a gap).
 const GAP_WEIGHT: f32 = 12.0;
 /// Loss weight of paper next to ink, where false closures and blobs appear. It was 3 until
-/// phase 11 and 6 until phase 13 (models/experiments.md): each rise kept a stronger boost of the gap
-/// pixels from sealing channels.
+/// phase 11 and 6 until phase 13 (models/experiments.md): each rise kept a stronger boost of
+/// the gap pixels from sealing channels.
 const NEAR_INK_WEIGHT: f32 = 9.0;
 /// Loss weight of pixels that are ink in the input: the composite keeps them anyway.
 const INPUT_INK_WEIGHT: f32 = 0.2;
 /// A cut of fewer pixels than this has its gap weight raised in proportion, up to
 /// [`MAX_SMALL_GAP_BOOST`] times: closure counts gaps, not pixels, and per pixel a 1 px break
-/// in a thin line would weigh a hundredth of a break in a thick one (models/experiments.md, phases 10
-/// and 11).
+/// in a thin line would weigh a hundredth of a break in a thick one (models/experiments.md,
+/// phases 10 and 11).
 const SMALL_GAP_PIXELS: f32 = 64.0;
 const MAX_SMALL_GAP_BOOST: f32 = 16.0;
 /// How much more the gap pixels of a corner or near-miss junction count. Those kinds are
-/// where the network stays unsure across the gap (models/experiments.md, phases 12 and 13), while
-/// straight and tapered breaks already close almost always.
+/// where the network stays unsure across the gap (models/experiments.md, phases 12 and 13),
+/// while straight and tapered breaks already close almost always.
 const HARD_KIND_BOOST: f32 = 2.0;
 /// A patch asks for 2–8 gaps per this many pixels, and never fewer, so that a larger patch
 /// (more context around each gap, as the network has at inference) is not mostly unbroken
