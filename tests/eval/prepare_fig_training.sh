@@ -4,10 +4,10 @@
 # cartoons), drawn as line art up to 1000 px large with lines 1-4 px wide (small symbols stay
 # small), overlapping and running off the sheet. Their thin lines meet in T and L junctions and
 # corners around large regions, which is what the dev set's misses are made of
-# (models/experiments.md, "Where the misses are"). Every fill becomes white paper, so lines hidden behind a shape stay
-# hidden, except that a third of the sheets keep their solid black fills; text is dropped. A
-# quarter of the sheets are aliased (thresholded at half darkness), and three in ten are drawn in
-# a grey pen (darkness x 0.6-0.9).
+# (models/experiments.md, "Where the misses are"). Every fill becomes white paper, so lines
+# hidden behind a shape stay hidden, except that a third of the sheets keep their solid black
+# fills; text is dropped. A quarter of the sheets are aliased (thresholded at half darkness),
+# and three in ten are drawn in a grey pen (darkness x 0.6-0.9).
 # Deterministic (fixed seed, the package version is in the stamp).
 #
 # Usage: tests/eval/prepare_fig_training.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/train/fig)
