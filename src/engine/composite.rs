@@ -18,7 +18,7 @@ pub const INK_LEVEL: u8 = 128;
 /// ink. Chosen for the shipped weights on the dev set (models/README.md): the most closures
 /// that keep region recovery ≥ 0.95 and false ink ≤ 150 px per megapixel. Two views
 /// ([`super::Views`]) do better than one at this threshold too.
-pub const DEFAULT_THRESHOLD: f32 = 0.41;
+pub const DEFAULT_THRESHOLD: f32 = 0.42;
 
 /// On a link between stroke ends ([`Drawing::ends`]) paper is a candidate from this share of the
 /// threshold: the geometry vouches for the way across where the network only leans to it.

@@ -60,7 +60,7 @@ pub const SENSITIVITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
 
 pub fn threshold_for(sensitivity: u32) -> f32 {
     let s = sensitivity.clamp(*SENSITIVITY_RANGE.start(), *SENSITIVITY_RANGE.end());
-    // Integer first: 59 gives exactly 0.41f32, as a threshold written 0.41 does.
+    // Integer first: 58 gives exactly 0.42f32, as a threshold written 0.42 does.
     (100 - s) as f32 / 100.0
 }
 
