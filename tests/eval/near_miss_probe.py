@@ -41,25 +41,36 @@ def shrunk(draw_at_scale, size):
     return big.resize(size, Image.LANCZOS)
 
 
+def cells(widths, gaps, pitch, margin=0):
+    """Each probe cell of a sheet: its row's line width, its column's gap and its top-left corner."""
+    for row, width in enumerate(widths):
+        for col, gap in enumerate(gaps):
+            yield width, gap, col * pitch[0] + margin, row * pitch[1] + margin
+
+
+def box_cells():
+    return cells(BOX_WIDTHS, BOX_GAPS, (BOX_PITCH, BOX_PITCH), margin=10)
+
+
+def tee_cells():
+    return cells(TEE_WIDTHS, TEE_GAPS, TEE_CELL)
+
+
 def draw_boxes(draw, s):
-    for row, width in enumerate(BOX_WIDTHS):
-        for col, gap in enumerate(BOX_GAPS):
-            x0, y0 = col * BOX_PITCH + 10, row * BOX_PITCH + 10
-            x1, y1 = x0 + BOX_SIDE, y0 + BOX_SIDE
-            draw.rectangle([s(x0), s(y0), s(x1), s(y1)], outline=0, width=s(width))
-            # The frame's inner edge is `width` below y0; the divider stops `gap` short of it.
-            xm = (x0 + x1) / 2
-            draw.rectangle([s(xm - width / 2), s(y0 + width + gap), s(xm + width / 2), s(y1)], fill=0)
+    for width, gap, x0, y0 in box_cells():
+        x1, y1 = x0 + BOX_SIDE, y0 + BOX_SIDE
+        draw.rectangle([s(x0), s(y0), s(x1), s(y1)], outline=0, width=s(width))
+        # The frame's inner edge is `width` below y0; the divider stops `gap` short of it.
+        xm = (x0 + x1) / 2
+        draw.rectangle([s(xm - width / 2), s(y0 + width + gap), s(xm + width / 2), s(y1)], fill=0)
 
 
 def draw_tees(draw, s):
-    for row, width in enumerate(TEE_WIDTHS):
-        for col, gap in enumerate(TEE_GAPS):
-            x0, y0 = col * TEE_CELL[0], row * TEE_CELL[1]
-            xm = x0 + TEE_CELL[0] / 2
-            bar_top, bar_bottom = y0 + TEE_BAR_Y, y0 + TEE_BAR_Y + width
-            draw.rectangle([s(x0 + 10), s(bar_top), s(x0 + TEE_CELL[0] - 10), s(bar_bottom)], fill=0)
-            draw.rectangle([s(xm - width / 2), s(bar_bottom + gap), s(xm + width / 2), s(y0 + TEE_STEM_END)], fill=0)
+    for width, gap, x0, y0 in tee_cells():
+        xm = x0 + TEE_CELL[0] / 2
+        bar_top, bar_bottom = y0 + TEE_BAR_Y, y0 + TEE_BAR_Y + width
+        draw.rectangle([s(x0 + 10), s(bar_top), s(x0 + TEE_CELL[0] - 10), s(bar_bottom)], fill=0)
+        draw.rectangle([s(xm - width / 2), s(bar_bottom + gap), s(xm + width / 2), s(y0 + TEE_STEM_END)], fill=0)
 
 
 def ink_mask(path):
@@ -94,34 +105,22 @@ def reaches(ink, window, seed, target_y):
 
 
 def closed_boxes(ink):
-    """Per row, per column: the divider's upper half joined to the frame's top edge. The window
-    stops at the box's middle, so the divider meets the frame only through the top."""
-    grid = []
-    for row, width in enumerate(BOX_WIDTHS):
-        y0 = row * BOX_PITCH + 10
-        line = []
-        for col, _ in enumerate(BOX_GAPS):
-            x0 = col * BOX_PITCH + 10
-            xm = x0 + BOX_SIDE // 2
-            window = (x0 - 3, y0 - 3, x0 + BOX_SIDE + 4, y0 + BOX_SIDE // 2)
-            line.append(reaches(ink, window, (xm, y0 + BOX_SIDE // 2 - 5), y0 + int(width)))
-        grid.append(line)
-    return grid
+    """Per cell: the divider's upper half joined to the frame's top edge. The window stops at
+    the box's middle, so the divider meets the frame only through the top."""
+    half = BOX_SIDE // 2
+    return [
+        reaches(ink, (x0 - 3, y0 - 3, x0 + BOX_SIDE + 4, y0 + half), (x0 + half, y0 + half - 5), y0 + int(width))
+        for width, _, x0, y0 in box_cells()
+    ]
 
 
 def closed_tees(ink):
-    """Per row, per column: the stem joined to the bar."""
-    grid = []
-    for row, width in enumerate(TEE_WIDTHS):
-        y0 = row * TEE_CELL[1]
-        line = []
-        for col, _ in enumerate(TEE_GAPS):
-            x0 = col * TEE_CELL[0]
-            window = (x0, y0, x0 + TEE_CELL[0], y0 + TEE_CELL[1])
-            seed = (x0 + TEE_CELL[0] // 2, y0 + TEE_STEM_END - 5)
-            line.append(reaches(ink, window, seed, y0 + TEE_BAR_Y + int(width)))
-        grid.append(line)
-    return grid
+    """Per cell: the stem joined to the bar."""
+    (cell_w, cell_h) = TEE_CELL
+    return [
+        reaches(ink, (x0, y0, x0 + cell_w, y0 + cell_h), (x0 + cell_w // 2, y0 + TEE_STEM_END - 5), y0 + TEE_BAR_Y + int(width))
+        for width, _, x0, y0 in tee_cells()
+    ]
 
 
 def main():
@@ -143,17 +142,15 @@ def main():
     run = subprocess.run([cli, *inputs, "-o", closed_dir, "--mark", *sys.argv[2:]], stdout=subprocess.DEVNULL)
     if run.returncode != 0:
         sys.exit(f"{cli} failed (exit status {run.returncode})")
-    for name, (image, closed, widths, gaps) in sheets.items():
-        before = closed(ink_mask(os.path.join(out, f"{name}.png")))
-        if any(any(line) for line in before):
+    for name, (_, closed, widths, gaps) in sheets.items():
+        if any(closed(ink_mask(os.path.join(out, f"{name}.png")))):
             sys.exit(f"{name}: the probe drawing is already closed somewhere")
-        grid = closed(ink_mask(os.path.join(closed_dir, f"{name}.mark.png")))
-        total = sum(map(sum, grid))
-        print(f"{name}: {total} of {len(widths) * len(gaps)} closed (rows: line width, columns: gap)")
+        joined = closed(ink_mask(os.path.join(closed_dir, f"{name}.mark.png")))
+        print(f"{name}: {sum(joined)} of {len(joined)} closed (rows: line width, columns: gap)")
         print("  width \\ gap " + " ".join(f"{g:>3}" for g in gaps))
-        for width, line in zip(widths, grid):
+        for row, width in enumerate(widths):
+            line = joined[row * len(gaps):(row + 1) * len(gaps)]
             print(f"  {width:>11} " + " ".join(f"{'yes' if c else '-':>3}" for c in line))
-
 
 if __name__ == "__main__":
     main()
