@@ -1,7 +1,7 @@
 //! The shipped model on the dev evaluation set (real drawings from Debian tuxpaint-data, never
-//! trained on, prepared by tests/eval/prepare.sh) and on the stroked-character sheets (the
-//! second check, tests/eval/prepare_hanzi.sh): it must keep the scores recorded in the
-//! model card. Slow and needs the prepared sets, so it is ignored by a plain `cargo test`;
+//! trained on, prepared by tests/eval/prepare.sh), on the stroked-character sheets (the
+//! second check, tests/eval/prepare_hanzi.sh) and on the icon sheets (the third,
+//! tests/eval/prepare_icon_check.sh): it must keep the scores recorded in the model card. Slow and needs the prepared sets, so it is ignored by a plain `cargo test`;
 //! `tests/run.sh` prepares the sets and runs it with `--include-ignored`.
 
 use std::path::PathBuf;
@@ -29,6 +29,12 @@ const MAX_FALSE_INK_PER_MP: f64 = 150.0;
 const HANZI_MIN_CLOSURE: f64 = 0.936;
 const HANZI_MIN_REGIONS: f64 = 0.962;
 const HANZI_MAX_FALSE_INK_PER_MP: f64 = 92.0;
+/// The same margins under the model card's four-cut figures on the icon check
+/// (tests/eval/prepare_icon_check.sh), one view: closure 0.974, regions 0.985, false ink
+/// 33 /MP.
+const ICON_MIN_CLOSURE: f64 = 0.966;
+const ICON_MIN_REGIONS: f64 = 0.981;
+const ICON_MAX_FALSE_INK_PER_MP: f64 = 42.0;
 
 /// The set in the directory that `variable` names, cut `CUTS` times.
 fn load(variable: &str) -> Vec<EvalDrawing> {
@@ -96,4 +102,11 @@ fn shipped_model_keeps_its_dev_set_scores() {
 fn shipped_model_keeps_its_stroked_character_scores() {
     let one = shipped_model_scores("stroked characters", &load("FILL_LINE_GAPS_HANZI_SET"), Views::One);
     assert_at_least(&one, HANZI_MIN_CLOSURE, HANZI_MIN_REGIONS, HANZI_MAX_FALSE_INK_PER_MP);
+}
+
+#[test]
+#[ignore = "needs the icon sheets: run tests/run.sh, or set FILL_LINE_GAPS_ICON_SET after tests/eval/prepare_icon_check.sh"]
+fn shipped_model_keeps_its_icon_scores() {
+    let one = shipped_model_scores("icons", &load("FILL_LINE_GAPS_ICON_SET"), Views::One);
+    assert_at_least(&one, ICON_MIN_CLOSURE, ICON_MIN_REGIONS, ICON_MAX_FALSE_INK_PER_MP);
 }

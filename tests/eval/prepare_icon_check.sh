@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Prepares a CHECK set of stroke icons, never trained on: 100 grey 8-bit PNG sheets of 512x512
+# (dark lines on white paper), each with 6-12 outline icons at random positions, 3-10x their
+# 24 px design size, lines about 1.5-8 px, some mirrored. Stroke icons are the other extreme
+# from colouring pages: small closed regions, and strokes that stop short of a frame on purpose.
+# Deterministic (fixed seed, pinned package version).
+#
+# Usage: tests/eval/prepare_icon_check.sh [OUT_DIR]  (default $HOME/.cache/fill-line-gaps/eval/icons)
+#        FORCE=1 tests/eval/prepare_icon_check.sh    rebuild even if OUT_DIR is already complete
+#
+# Source (ONLY this one, and never for training):
+#   npm heroicons 2.2.0   24/outline/*.svg (stroke icons, stroke-width 1.5 in a 24-unit grid,
+#                         rewritten to pick the line width). License: MIT, "Copyright (c)
+#                         Tailwind Labs, Inc."; the LICENSE file is copied next to the sheets.
+# Installed with npm into a temp dir only.
+# Held out, NEVER used here: Debian openclipart-svg, PyPI kanjivg, npm @tabler/icons and
+# npm lucide-static (nor feather-icons, which lucide continues).
+#
+# Needs: npm and rsvg-convert (Debian nodejs + npm and librsvg2-bin, installed if missing and
+# root), python3 + Pillow.
+set -euo pipefail
+SECONDS=0
+
+OUT="${1:-$HOME/.cache/fill-line-gaps/eval/icons}"
+SHEETS=100
+SEED=20261209
+HEROICONS_VER=2.2.0
+VERSION="icon-check v1 seed=$SEED n=$SHEETS heroicons@$HEROICONS_VER"
+
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+exit_if_prepared "$OUT" "$VERSION" "icon check sheets"
+
+command -v rsvg-convert >/dev/null || apt_install librsvg2-bin
+find_python_with_pillow
+
+npm_into_temp "heroicons@$HEROICONS_VER"
+
+"$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
+import math, os, random, re, sys
+from PIL import Image, ImageChops, ImageOps
+from sheets import boxes_overlap, render_svg, write_tsv
+
+nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+W = 512                                   # sheet size
+GAP = 6                                   # min px between icons' ink boxes
+icon_dir = os.path.join(nm, "heroicons", "24", "outline")
+icons = sorted(f for f in os.listdir(icon_dir) if f.endswith(".svg"))
+assert len(icons) > 300, len(icons)
+
+rng = random.Random(seed)
+rows = []
+for i in range(n_sheets):
+    sheet = Image.new("L", (W, W), 255)
+    boxes, placed = [], []
+    want = rng.randint(6, 12)
+    attempts = 0
+    while len(placed) < want and attempts < want * 4:
+        attempts += 1
+        name = rng.choice(icons)
+        size = round(24 * math.exp(rng.uniform(math.log(3), math.log(10))))
+        stroke = math.exp(rng.uniform(math.log(1.5), math.log(8)))    # line width, px
+        flip = rng.random() < 0.3
+        svg = open(os.path.join(icon_dir, name), "rb").read().decode()
+        for shrink in range(4):                  # shrink the icon if the sheet is crowded
+            s = max(48, round(size * 0.8 ** shrink))
+            units = min(max(stroke * 24 / s, 0.3), 3.0)                 # in the 24-unit grid
+            im = render_svg(re.sub(r'stroke-width="[0-9.]+"', f'stroke-width="{units:.3f}"', svg).encode(), s)
+            if flip:
+                im = ImageOps.mirror(im)
+            bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
+            if bb is None:
+                break
+            im = im.crop(bb)
+            iw, ih = im.size
+            if iw > W - 8 or ih > W - 8:
+                continue
+            box = None
+            for _ in range(60):
+                x, y = rng.randint(4, W - 4 - iw), rng.randint(4, W - 4 - ih)
+                if not any(boxes_overlap((x, y, x + iw, y + ih), b, GAP) for b in boxes):
+                    box = (x, y, x + iw, y + ih)
+                    break
+            if box:
+                sheet.paste(ImageChops.darker(sheet.crop(box), im), box[:2])
+                boxes.append(box)
+                placed.append(f"{name[:-4]}@{s}px,w{units * s / 24:.1f}{',flip' if flip else ''},{x},{y}")
+                break
+    name = f"icons_{i:04d}.png"
+    sheet.save(os.path.join(stage, name))
+    rows.append((name, str(len(placed)), " ".join(placed)))
+
+write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
+counts = [int(r[1]) for r in rows]
+print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
+      file=sys.stderr)
+PYEOF
+
+cp "$NM/heroicons/LICENSE" "$STAGE/LICENSE.heroicons"
+
+N="$(install_set "$STAGE" "$OUT" "$VERSION" "icon check sheets")"
+echo "wrote $N icon check sheets to $OUT in ${SECONDS}s"
