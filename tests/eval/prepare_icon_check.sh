@@ -38,8 +38,8 @@ npm_into_temp "heroicons@$HEROICONS_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
-from PIL import Image, ImageChops, ImageOps
-from sheets import boxes_overlap, render_svg, write_tsv
+from PIL import Image
+from sheets import fill_with_icons, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -48,44 +48,22 @@ icon_dir = os.path.join(nm, "heroicons", "24", "outline")
 icons = sorted(f for f in os.listdir(icon_dir) if f.endswith(".svg"))
 assert len(icons) > 300, len(icons)
 
+def pick_icon(rng):
+    """A random icon: (name, size px, build) where build(size) -> (svg, stroke px)."""
+    name = rng.choice(icons)
+    size = round(24 * math.exp(rng.uniform(math.log(3), math.log(10))))
+    stroke = math.exp(rng.uniform(math.log(1.5), math.log(8)))    # line width, px
+    svg = open(os.path.join(icon_dir, name), "rb").read().decode()
+    def build(s):
+        units = min(max(stroke * 24 / s, 0.3), 3.0)                 # in the 24-unit grid
+        return re.sub(r'stroke-width="[0-9.]+"', f'stroke-width="{units:.3f}"', svg).encode(), units * s / 24
+    return name[:-4], size, build
+
 rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
     sheet = Image.new("L", (W, W), 255)
-    boxes, placed = [], []
-    want = rng.randint(6, 12)
-    attempts = 0
-    while len(placed) < want and attempts < want * 4:
-        attempts += 1
-        name = rng.choice(icons)
-        size = round(24 * math.exp(rng.uniform(math.log(3), math.log(10))))
-        stroke = math.exp(rng.uniform(math.log(1.5), math.log(8)))    # line width, px
-        flip = rng.random() < 0.3
-        svg = open(os.path.join(icon_dir, name), "rb").read().decode()
-        for shrink in range(4):                  # shrink the icon if the sheet is crowded
-            s = max(48, round(size * 0.8 ** shrink))
-            units = min(max(stroke * 24 / s, 0.3), 3.0)                 # in the 24-unit grid
-            im = render_svg(re.sub(r'stroke-width="[0-9.]+"', f'stroke-width="{units:.3f}"', svg).encode(), s)
-            if flip:
-                im = ImageOps.mirror(im)
-            bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
-            if bb is None:
-                break
-            im = im.crop(bb)
-            iw, ih = im.size
-            if iw > W - 8 or ih > W - 8:
-                continue
-            box = None
-            for _ in range(60):
-                x, y = rng.randint(4, W - 4 - iw), rng.randint(4, W - 4 - ih)
-                if not any(boxes_overlap((x, y, x + iw, y + ih), b, GAP) for b in boxes):
-                    box = (x, y, x + iw, y + ih)
-                    break
-            if box:
-                sheet.paste(ImageChops.darker(sheet.crop(box), im), box[:2])
-                boxes.append(box)
-                placed.append(f"{name[:-4]}@{s}px,w{units * s / 24:.1f}{',flip' if flip else ''},{x},{y}")
-                break
+    placed = fill_with_icons(sheet, pick_icon, rng, GAP)
     name = f"icons_{i:04d}.png"
     sheet.save(os.path.join(stage, name))
     rows.append((name, str(len(placed)), " ".join(placed)))

@@ -39,8 +39,8 @@ npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
-from PIL import Image, ImageChops, ImageOps
-from sheets import boxes_overlap, render_svg, write_tsv
+from PIL import Image
+from sheets import fill_with_icons, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -82,41 +82,7 @@ rng = random.Random(seed)
 rows = []
 for i in range(n_sheets):
     sheet = Image.new("L", (W, W), 255)
-    boxes, placed = [], []
-    want = rng.randint(6, 12)
-    attempts = 0
-    while len(placed) < want and attempts < want * 4:
-        attempts += 1
-        label, size, build = pick_icon(rng)
-        flip = rng.random() < 0.3
-        for shrink in range(4):                  # shrink the icon if the sheet is crowded
-            s = max(48, round(size * 0.8 ** shrink))
-            svg, st = build(s)
-            if st < 1.2:
-                break
-            im = render_svg(svg, s)
-            if flip:
-                im = ImageOps.mirror(im)
-            bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
-            if bb is None:
-                break
-            im = im.crop(bb)
-            iw, ih = im.size
-            if iw > W - 8 or ih > W - 8:
-                continue
-            ok = False
-            for _ in range(60):
-                x, y = rng.randint(4, W - 4 - iw), rng.randint(4, W - 4 - ih)
-                box = (x, y, x + iw, y + ih)
-                if not any(boxes_overlap(box, b, GAP) for b in boxes):
-                    ok = True
-                    break
-            if ok:
-                region = sheet.crop(box)
-                sheet.paste(ImageChops.darker(region, im), box[:2])
-                boxes.append(box)
-                placed.append(f"{label}@{s}px,w{st:.1f}{',flip' if flip else ''},{x},{y}")
-                break
+    placed = fill_with_icons(sheet, pick_icon, rng, GAP)
     name = f"sheet_{i:04d}.png"
     sheet.save(os.path.join(stage, name))
     rows.append((name, str(len(placed)), " ".join(placed)))

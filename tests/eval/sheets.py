@@ -4,7 +4,7 @@ and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
 import io
 import subprocess
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageOps
 
 
 def render_svg(svg_bytes, size):
@@ -41,6 +41,59 @@ def pen_style(sheet, rng):
         sheet = sheet.point(lambda v: round(255 - (255 - v) * level))
         style += f",grey{level:.2f}"
     return sheet, style
+
+
+def fill_with_icons(sheet, pick, rng, gap):
+    """Draws 6-12 icons over `sheet` (white paper), `gap` px apart, some mirrored: `pick(rng)`
+    gives (label, size px, build), where build(size) -> (svg, stroke px). An icon that finds
+    no room is tried smaller; one whose strokes would be thinner than 1.2 px is skipped.
+    Returns the manifest entries, "label@size px,w stroke[,flip],x,y"."""
+    boxes, placed = [], []
+    want = rng.randint(6, 12)
+    attempts = 0
+    while len(placed) < want and attempts < want * 4:
+        attempts += 1
+        label, size, build = pick(rng)
+        flip = rng.random() < 0.3
+        for shrink in range(4):
+            s = max(48, round(size * 0.8 ** shrink))
+            svg, stroke = build(s)
+            if stroke < 1.2:
+                break
+            im = render_svg(svg, s)
+            if flip:
+                im = ImageOps.mirror(im)
+            im = ink_only(im)
+            if im is None:
+                break
+            if im.width > sheet.width - 8 or im.height > sheet.height - 8:
+                continue
+            box = place_apart(sheet, im, boxes, gap, rng)
+            if box:
+                placed.append(f"{label}@{s}px,w{stroke:.1f}{',flip' if flip else ''},{box[0]},{box[1]}")
+                break
+    return placed
+
+
+def ink_only(im):
+    """`im` (white paper) cropped to its ink, darkness over 8 of 255; None when it has none."""
+    bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
+    return im.crop(bb) if bb else None
+
+
+def place_apart(sheet, im, boxes, gap, rng):
+    """Draws `im` over `sheet` at the first of 60 random places, 4 px inside its edges, that
+    keeps `gap` px from every box in `boxes`, and adds its box to them. Returns the box (left,
+    top, right, bottom), or None when none of the places was free."""
+    iw, ih = im.size
+    for _ in range(60):
+        x, y = rng.randint(4, sheet.width - 4 - iw), rng.randint(4, sheet.height - 4 - ih)
+        box = (x, y, x + iw, y + ih)
+        if not any(boxes_overlap(box, b, gap) for b in boxes):
+            sheet.paste(ImageChops.darker(sheet.crop(box), im), box[:2])
+            boxes.append(box)
+            return box
+    return None
 
 
 def boxes_overlap(a, b, gap):
