@@ -1,8 +1,9 @@
 //! The shipped model on the dev evaluation set (real drawings from Debian tuxpaint-data, never
 //! trained on, prepared by tests/eval/prepare.sh), on the stroked-character sheets (the
 //! second check, tests/eval/prepare_hanzi.sh) and on the icon sheets (the third,
-//! tests/eval/prepare_icon_check.sh): it must keep the scores recorded in the model card. Slow and needs the prepared sets, so it is ignored by a plain `cargo test`;
-//! `tests/run.sh` prepares the sets and runs it with `--include-ignored`.
+//! tests/eval/prepare_icon_check.sh): it must keep the scores recorded in the model card.
+//! Slow and needs the prepared sets, so it is ignored by a plain `cargo test`; `tests/run.sh`
+//! prepares the sets and runs it with `--include-ignored`.
 
 use std::path::PathBuf;
 

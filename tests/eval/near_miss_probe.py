@@ -152,5 +152,6 @@ def main():
             line = joined[row * len(gaps):(row + 1) * len(gaps)]
             print(f"  {width:>11} " + " ".join(f"{'yes' if c else '-':>3}" for c in line))
 
+
 if __name__ == "__main__":
     main()

@@ -45,7 +45,7 @@ PKG="$NM/@iconify-json/streamline-emojis"
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import boxes_overlap, write_tsv
+from sheets import boxes_overlap, ink_only, write_tsv
 
 pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -109,10 +109,9 @@ for i in range(n_sheets):
         flip = rng.random() < 0.3
         if flip:
             im = ImageOps.mirror(im)
-        bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
-        if bb is None:
+        im = ink_only(im)
+        if im is None:
             continue
-        im = im.crop(bb)
         iw, ih = im.size
         crossing = rng.random() < 0.25   # drawn over its neighbours, outlines crossing
         for _ in range(40):

@@ -38,8 +38,7 @@ npm_into_temp "heroicons@$HEROICONS_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
-from PIL import Image
-from sheets import fill_with_icons, write_tsv
+from sheets import write_icon_sheets
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -59,19 +58,7 @@ def pick_icon(rng):
         return re.sub(r'stroke-width="[0-9.]+"', f'stroke-width="{units:.3f}"', svg).encode(), units * s / 24
     return name[:-4], size, build
 
-rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
-    sheet = Image.new("L", (W, W), 255)
-    placed = fill_with_icons(sheet, pick_icon, rng, GAP)
-    name = f"icons_{i:04d}.png"
-    sheet.save(os.path.join(stage, name))
-    rows.append((name, str(len(placed)), " ".join(placed)))
-
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
-counts = [int(r[1]) for r in rows]
-print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
-      file=sys.stderr)
+write_icon_sheets(stage, "icons", n_sheets, W, pick_icon, random.Random(seed), GAP)
 PYEOF
 
 cp "$NM/heroicons/LICENSE" "$STAGE/LICENSE.heroicons"

@@ -41,7 +41,7 @@ npm_into_temp "iconoir@$ICONOIR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageOps
-from sheets import draw_anywhere, pen_style, render_svg, write_tsv
+from sheets import draw_anywhere, ink_only, pen_style, render_svg, write_tsv
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 768                                   # sheet size
@@ -65,10 +65,10 @@ for i in range(n_sheets):
         im = render_svg(svg, size)
         if rng.random() < 0.3:
             im = ImageOps.mirror(im)
-        bb = ImageOps.invert(im).point(lambda v: 255 if v > 8 else 0).getbbox()
-        if bb is None:
+        im = ink_only(im)
+        if im is None:
             continue
-        x, y = draw_anywhere(sheet, im.crop(bb), rng)
+        x, y = draw_anywhere(sheet, im, rng)
         placed.append(f"{name[:-4]}@{size}px,w{stroke:.2f},{x},{y}")
     sheet, style = pen_style(sheet, rng)
     name = f"thin_{i:04d}.png"

@@ -39,8 +39,7 @@ npm_into_temp "iconoir@$ICONOIR_VER" "@phosphor-icons/core@$PHOSPHOR_VER"
 
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
-from PIL import Image
-from sheets import fill_with_icons, write_tsv
+from sheets import write_icon_sheets
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -78,21 +77,7 @@ def pick_icon(rng):
     svg = open(os.path.join(ph_dir, weight, name), "rb").read()
     return f"phosphor/{weight}/{name[:-4]}", size, lambda s: (svg, w * s / 256)
 
-rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
-    sheet = Image.new("L", (W, W), 255)
-    placed = fill_with_icons(sheet, pick_icon, rng, GAP)
-    name = f"sheet_{i:04d}.png"
-    sheet.save(os.path.join(stage, name))
-    rows.append((name, str(len(placed)), " ".join(placed)))
-    if (i + 1) % 50 == 0:
-        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
-
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
-counts = [int(r[1]) for r in rows]
-print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
-      file=sys.stderr)
+write_icon_sheets(stage, "sheet", n_sheets, W, pick_icon, random.Random(seed), GAP)
 PYEOF
 
 cp "$NM/iconoir/LICENSE" "$STAGE/LICENSE.iconoir"

@@ -2,7 +2,9 @@
 over white paper, placing and spacing the drawings on a sheet, the pens of the thin-line sheets,
 and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
 import io
+import os
 import subprocess
+import sys
 
 from PIL import Image, ImageChops, ImageOps
 
@@ -41,6 +43,24 @@ def pen_style(sheet, rng):
         sheet = sheet.point(lambda v: round(255 - (255 - v) * level))
         style += f",grey{level:.2f}"
     return sheet, style
+
+
+def write_icon_sheets(stage, prefix, n_sheets, size, pick, rng, gap):
+    """Writes `n_sheets` sheets of `size` x `size` px into `stage` (prefix_0000.png, ...), each
+    filled by [`fill_with_icons`], and their MANIFEST.tsv."""
+    rows = []
+    for i in range(n_sheets):
+        sheet = Image.new("L", (size, size), 255)
+        placed = fill_with_icons(sheet, pick, rng, gap)
+        name = f"{prefix}_{i:04d}.png"
+        sheet.save(os.path.join(stage, name))
+        rows.append((name, str(len(placed)), " ".join(placed)))
+        if (i + 1) % 50 == 0:
+            print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+    write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
+    counts = [int(r[1]) for r in rows]
+    print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
+          file=sys.stderr)
 
 
 def fill_with_icons(sheet, pick, rng, gap):
