@@ -45,7 +45,7 @@ PKG="$NM/@iconify-json/streamline-emojis"
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import boxes_overlap, ink_only, write_tsv
+from sheets import boxes_overlap, ink_only, write_sheets
 
 pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -97,9 +97,10 @@ def render(name, size, stroke_px):
     return im.convert("L")
 
 rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
-    sheet = Image.new("L", (W, W), 255)
+
+def fill_with_emoji(sheet):
+    """Draws 2-6 emoji over `sheet`, some mirrored, a quarter of them free to cross their
+    neighbours; returns the manifest entries, "name@size px,w stroke[,flip],x,y"."""
     boxes, placed = [], []
     for _ in range(rng.randint(2, 6)):
         name = rng.choice(names)
@@ -124,13 +125,10 @@ for i in range(n_sheets):
         sheet.paste(ImageChops.darker(sheet.crop(box), im), box[:2])
         boxes.append(box)
         placed.append(f"{name}@{size}px,w{stroke:.1f}{',flip' if flip else ''},{x},{y}")
-    file = f"sheet_{i:04d}.png"
-    sheet.save(os.path.join(stage, file))
-    rows.append((file, str(len(placed)), " ".join(placed)))
-    if (i + 1) % 50 == 0:
-        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+    return placed
 
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\temoji\temoji@size,stroke px[,flip],x,y ...", rows)
+rows = write_sheets(stage, "sheet", n_sheets, W, fill_with_emoji,
+                    "file\temoji\temoji@size,stroke px[,flip],x,y ...")
 print(f"{len(names)} emoji with line art; {sum(int(r[1]) for r in rows)} placed", file=sys.stderr)
 PYEOF
 

@@ -45,19 +45,27 @@ def pen_style(sheet, rng):
     return sheet, style
 
 
-def write_icon_sheets(stage, prefix, n_sheets, size, pick, rng, gap):
+def write_sheets(stage, prefix, n_sheets, size, fill, header):
     """Writes `n_sheets` sheets of `size` x `size` px into `stage` (prefix_0000.png, ...), each
-    filled by [`fill_with_icons`], and their MANIFEST.tsv."""
+    white paper drawn on by `fill(sheet)`, which returns its manifest entries, and their
+    MANIFEST.tsv under `header`. Returns the manifest's rows (file, count, entries)."""
     rows = []
     for i in range(n_sheets):
         sheet = Image.new("L", (size, size), 255)
-        placed = fill_with_icons(sheet, pick, rng, gap)
+        placed = fill(sheet)
         name = f"{prefix}_{i:04d}.png"
         sheet.save(os.path.join(stage, name))
         rows.append((name, str(len(placed)), " ".join(placed)))
         if (i + 1) % 50 == 0:
             print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
-    write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\ticons\ticon@size,stroke px[,flip],x,y ...", rows)
+    write_tsv(os.path.join(stage, "MANIFEST.tsv"), header, rows)
+    return rows
+
+
+def write_icon_sheets(stage, prefix, n_sheets, size, pick, rng, gap):
+    """[`write_sheets`] of sheets filled by [`fill_with_icons`]."""
+    rows = write_sheets(stage, prefix, n_sheets, size, lambda sheet: fill_with_icons(sheet, pick, rng, gap),
+                        "file\ticons\ticon@size,stroke px[,flip],x,y ...")
     counts = [int(r[1]) for r in rows]
     print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
           file=sys.stderr)
