@@ -45,7 +45,7 @@ PKG="$NM/@iconify-json/streamline-emojis"
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, json, math, os, random, re, subprocess, sys
 from PIL import Image, ImageChops, ImageOps
-from sheets import boxes_overlap, ink_only, write_sheets
+from sheets import boxes_overlap, counted, ink_only, write_sheets
 
 pkg, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 512                                   # sheet size
@@ -98,9 +98,10 @@ def render(name, size, stroke_px):
 
 rng = random.Random(seed)
 
-def fill_with_emoji(sheet):
-    """Draws 2-6 emoji over `sheet`, some mirrored, a quarter of them free to cross their
-    neighbours; returns the manifest entries, "name@size px,w stroke[,flip],x,y"."""
+def draw_emoji():
+    """A sheet of 2-6 emoji, some mirrored, a quarter of them free to cross their neighbours,
+    with the manifest entries "name@size px,w stroke[,flip],x,y"."""
+    sheet = Image.new("L", (W, W), 255)
     boxes, placed = [], []
     for _ in range(rng.randint(2, 6)):
         name = rng.choice(names)
@@ -125,9 +126,9 @@ def fill_with_emoji(sheet):
         sheet.paste(ImageChops.darker(sheet.crop(box), im), box[:2])
         boxes.append(box)
         placed.append(f"{name}@{size}px,w{stroke:.1f}{',flip' if flip else ''},{x},{y}")
-    return placed
+    return counted(sheet, placed)
 
-rows = write_sheets(stage, "sheet", n_sheets, W, fill_with_emoji,
+rows = write_sheets(stage, "sheet", n_sheets, draw_emoji,
                     "file\temoji\temoji@size,stroke px[,flip],x,y ...")
 print(f"{len(names)} emoji with line art; {sum(int(r[1]) for r in rows)} placed", file=sys.stderr)
 PYEOF

@@ -48,7 +48,7 @@ mkdir -p "$STAGE"
 "$PY" - "$WORK/x/usr/share/xfig/Libraries" "$WORK/fig" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import io, math, os, random, subprocess, sys
 from PIL import Image, ImageOps
-from sheets import draw_anywhere, pen_style, write_tsv
+from sheets import draw_anywhere, pen_style, write_sheets
 
 libs, tmp, stage, n_sheets, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
@@ -104,8 +104,11 @@ def render(fig, mag):
 
 
 rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
+
+def draw_figures():
+    """A sheet of 3-6 figures placed anywhere, some mirrored, in the pen `pen_style` picks (a
+    third keep their black fills), with its manifest columns (style, "figure@size px,pen
+    scale,x,y ...")."""
     sheet = Image.new("L", (W, W), 255)
     keep_black = rng.random() < 1 / 3
     count = rng.randint(3, 6)
@@ -134,13 +137,9 @@ for i in range(n_sheets):
     sheet, style = pen_style(sheet, rng)
     if keep_black:
         style += ",black"
-    name = f"fig_{i:04d}.png"
-    sheet.save(os.path.join(stage, name))
-    rows.append((name, style, " ".join(placed)))
-    if (i + 1) % 50 == 0:
-        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+    return sheet, (style, " ".join(placed))
 
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tstyle\tfigure@size,pen scale,x,y ...", rows)
+write_sheets(stage, "fig", n_sheets, draw_figures, "file\tstyle\tfigure@size,pen scale,x,y ...")
 PYEOF
 
 cp "$WORK/x/usr/share/doc/xfig-libs/copyright" "$STAGE/LICENSE.xfig-libs"

@@ -46,7 +46,7 @@ import math, os, random, sys
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy.ndimage import distance_transform_edt
-from sheets import write_tsv
+from sheets import counted, write_sheets
 
 urw, dejavu, stage, n_sheets, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 W = 512
@@ -88,8 +88,10 @@ def outline(mask, width):
     return np.clip(width / 2 + 0.5 - np.abs(signed), 0.0, 1.0)
 
 rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
+
+def draw_glyphs():
+    """A sheet of 3-7 outlined glyphs, with the manifest entries "font/codepoint@size
+    px,w outline,x,y"."""
     sheet = np.zeros((W, W), dtype=np.float32)
     placed = []
     want = rng.randint(3, 7)
@@ -109,13 +111,9 @@ for i in range(n_sheets):
         region = sheet[y:y + h, x:x + w]
         np.maximum(region, line, out=region)
         placed.append(f"{label},w{width:.1f},{x},{y}")
-    name = f"sheet_{i:04d}.png"
-    Image.fromarray(np.round(255 * (1 - sheet)).astype(np.uint8)).save(os.path.join(stage, name))
-    rows.append((name, str(len(placed)), " ".join(placed)))
-    if (i + 1) % 50 == 0:
-        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+    return counted(Image.fromarray(np.round(255 * (1 - sheet)).astype(np.uint8)), placed)
 
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tglyphs\tfont/codepoint@size,outline px,x,y ...", rows)
+write_sheets(stage, "sheet", n_sheets, draw_glyphs, "file\tglyphs\tfont/codepoint@size,outline px,x,y ...")
 PYEOF
 
 cp /usr/share/doc/fonts-urw-base35/copyright "$STAGE/COPYRIGHT.fonts-urw-base35"

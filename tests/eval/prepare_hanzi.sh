@@ -49,7 +49,7 @@ PKG="$NM/hanzi-writer-data"
 
 "$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" "$PARITY" <<'PYEOF'
 import json, math, os, random, sys
-from sheets import boxes_overlap, render_svg, write_tsv
+from sheets import boxes_overlap, counted, render_svg, write_sheets
 
 pkg, stage, n_sheets, seed, parity = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 W = 768                                   # sheet size
@@ -78,8 +78,10 @@ for f in names:
 assert len(chars) > 2500, len(chars)
 
 rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
+
+def draw_characters():
+    """A sheet of 6-14 characters stroked along their medians, apart, with the manifest entries
+    "codepoint@size px,w stroke,x,y"."""
     groups, boxes, placed = [], [], []
     for _ in range(rng.randint(6, 14)):
         char, paths = rng.choice(chars)
@@ -101,11 +103,10 @@ for i in range(n_sheets):
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {W}">'
            '<g fill="none" stroke="#000" stroke-linecap="round" stroke-linejoin="round">'
            + "".join(groups) + "</g></svg>")
-    file = f"sheet_{i:04d}.png"
-    render_svg(svg.encode(), W).save(os.path.join(stage, file))
-    rows.append((file, str(len(placed)), " ".join(placed)))
+    return counted(render_svg(svg.encode(), W), placed)
 
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tcharacters\tcodepoint@size,stroke px,x,y ...", rows)
+rows = write_sheets(stage, "sheet", n_sheets, draw_characters,
+                    "file\tcharacters\tcodepoint@size,stroke px,x,y ...")
 print(f"{len(chars)} characters; {sum(int(r[1]) for r in rows)} placed", file=sys.stderr)
 PYEOF
 

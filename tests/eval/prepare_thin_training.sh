@@ -41,7 +41,7 @@ npm_into_temp "iconoir@$ICONOIR_VER"
 "$PY" - "$NM" "$STAGE" "$SHEETS" "$SEED" <<'PYEOF'
 import math, os, random, re, sys
 from PIL import Image, ImageOps
-from sheets import draw_anywhere, ink_only, pen_style, render_svg, write_tsv
+from sheets import draw_anywhere, ink_only, pen_style, render_svg, write_sheets
 
 nm, stage, n_sheets, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 W = 768                                   # sheet size
@@ -50,8 +50,10 @@ icons = sorted(f for f in os.listdir(icon_dir) if f.endswith(".svg"))
 assert len(icons) > 1000
 
 rng = random.Random(seed)
-rows = []
-for i in range(n_sheets):
+
+def draw_icons():
+    """A sheet of 5-10 iconoir icons placed anywhere, some mirrored, in the pen `pen_style`
+    picks, with its manifest columns (style, "icon@size px,w stroke,x,y ...")."""
     sheet = Image.new("L", (W, W), 255)
     placed = []
     for _ in range(rng.randint(5, 10)):
@@ -71,13 +73,9 @@ for i in range(n_sheets):
         x, y = draw_anywhere(sheet, im, rng)
         placed.append(f"{name[:-4]}@{size}px,w{stroke:.2f},{x},{y}")
     sheet, style = pen_style(sheet, rng)
-    name = f"thin_{i:04d}.png"
-    sheet.save(os.path.join(stage, name))
-    rows.append((name, style, " ".join(placed)))
-    if (i + 1) % 50 == 0:
-        print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
+    return sheet, (style, " ".join(placed))
 
-write_tsv(os.path.join(stage, "MANIFEST.tsv"), "file\tstyle\ticon@size,stroke px,x,y ...", rows)
+write_sheets(stage, "thin", n_sheets, draw_icons, "file\tstyle\ticon@size,stroke px,x,y ...")
 PYEOF
 
 cp "$NM/iconoir/LICENSE" "$STAGE/LICENSE.iconoir"

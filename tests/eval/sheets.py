@@ -1,6 +1,6 @@
 """Shared by the Python that the data scripts in this folder run: drawing an SVG as darkness
 over white paper, placing and spacing the drawings on a sheet, the pens of the thin-line sheets,
-and writing the tables (MANIFEST.tsv, rejected.tsv) saved beside a set."""
+and writing a set's sheets with the tables (MANIFEST.tsv, rejected.tsv) saved beside it."""
 import io
 import os
 import subprocess
@@ -45,27 +45,34 @@ def pen_style(sheet, rng):
     return sheet, style
 
 
-def write_sheets(stage, prefix, n_sheets, size, fill, header):
-    """Writes `n_sheets` sheets of `size` x `size` px into `stage` (prefix_0000.png, ...), each
-    white paper drawn on by `fill(sheet)`, which returns its manifest entries, and their
-    MANIFEST.tsv under `header`. Returns the manifest's rows (file, count, entries)."""
+def write_sheets(stage, prefix, n_sheets, draw, header):
+    """Writes `n_sheets` sheets into `stage` (prefix_0000.png, ...) and their MANIFEST.tsv under
+    `header`; `draw()` returns each finished sheet and its manifest columns after the file
+    name. Returns the manifest's rows."""
     rows = []
     for i in range(n_sheets):
-        sheet = Image.new("L", (size, size), 255)
-        placed = fill(sheet)
+        sheet, columns = draw()
         name = f"{prefix}_{i:04d}.png"
         sheet.save(os.path.join(stage, name))
-        rows.append((name, str(len(placed)), " ".join(placed)))
+        rows.append((name, *columns))
         if (i + 1) % 50 == 0:
             print(f"  {i + 1}/{n_sheets} sheets", file=sys.stderr)
     write_tsv(os.path.join(stage, "MANIFEST.tsv"), header, rows)
     return rows
 
 
+def counted(sheet, placed):
+    """A finished sheet for [`write_sheets`], with how many drawings it holds and their manifest
+    entries as its columns."""
+    return sheet, (str(len(placed)), " ".join(placed))
+
+
 def write_icon_sheets(stage, prefix, n_sheets, size, pick, rng, gap):
     """[`write_sheets`] of sheets filled by [`fill_with_icons`]."""
-    rows = write_sheets(stage, prefix, n_sheets, size, lambda sheet: fill_with_icons(sheet, pick, rng, gap),
-                        "file\ticons\ticon@size,stroke px[,flip],x,y ...")
+    def draw():
+        sheet = Image.new("L", (size, size), 255)
+        return counted(sheet, fill_with_icons(sheet, pick, rng, gap))
+    rows = write_sheets(stage, prefix, n_sheets, draw, "file\ticons\ticon@size,stroke px[,flip],x,y ...")
     counts = [int(r[1]) for r in rows]
     print(f"icons per sheet: min {min(counts)} mean {sum(counts)/len(counts):.1f} max {max(counts)}",
           file=sys.stderr)
