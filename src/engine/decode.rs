@@ -26,6 +26,8 @@ pub enum DecodeError {
     Empty,
     #[error("not an image in a supported format (PNG, JPEG, WebP, TIFF, BMP)")]
     UnknownFormat,
+    #[error("a {0} image, which is not supported: save it as PNG, JPEG, WebP, TIFF or BMP")]
+    UnsupportedFormat(String),
     #[error("the image is {width}×{height}; the largest side supported is {MAX_SIDE} px")]
     TooLarge { width: u32, height: u32 },
     #[error("the image is {width}×{height}: it has no pixels")]
@@ -108,8 +110,13 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
-    if reader.format().is_none() {
-        return Err(DecodeError::UnknownFormat);
+    match reader.format() {
+        None => return Err(DecodeError::UnknownFormat),
+        Some(format) if !format.reading_enabled() => {
+            let name = format.extensions_str().first().map_or_else(|| format!("{format:?}"), |e| e.to_uppercase());
+            return Err(DecodeError::UnsupportedFormat(name));
+        }
+        Some(_) => {}
     }
     let (width, height) = reader
         .into_dimensions()
@@ -186,6 +193,8 @@ mod tests {
     fn rejects_bad_input_with_reasons() {
         assert!(matches!(decode(&[]), Err(DecodeError::Empty)));
         assert!(matches!(decode(b"hello, not an image"), Err(DecodeError::UnknownFormat)));
+        let gif = decode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").err().map(|e| e.to_string());
+        assert_eq!(gif.as_deref(), Some("a GIF image, which is not supported: save it as PNG, JPEG, WebP, TIFF or BMP"));
         let bytes = png(DynamicImage::new_luma8(64, 64));
         assert!(matches!(decode(&bytes[..bytes.len() / 2]), Err(DecodeError::Corrupt(_))));
     }
