@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::sync::OnceLock;
 
-use image::{DynamicImage, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
 use super::composite::INK_LEVEL;
 use super::links::{EndGeometry, end_geometry};
@@ -135,7 +135,14 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let corrupt = |e: image::ImageError| DecodeError::Corrupt(e.to_string());
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
+    // Phone photos of sketches are stored sideways with an EXIF turn that every viewer applies;
+    // applying it here too keeps the output the way the artist sees the input. Unreadable
+    // metadata must not cost the pixels, so it counts as no turn.
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    image.apply_orientation(orientation);
     Ok(Drawing::from_image(image))
 }
 
@@ -168,6 +175,22 @@ mod tests {
 
         let layer = RgbaImage::from_fn(2, 1, |x, _| if x == 0 { Rgba([0, 0, 0, 255]) } else { Rgba([0, 0, 0, 0]) });
         let drawing = decode(&png(DynamicImage::ImageRgba8(layer))).unwrap();
+        assert_eq!(drawing.darkness, vec![255, 0]);
+    }
+
+    #[test]
+    fn turns_the_image_upright_as_its_exif_orientation_says() {
+        use image::ImageEncoder;
+        // A big-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT, 6 = the
+        // stored pixels are shown turned 90° clockwise, as phones store portrait photos.
+        let exif = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
+        let mut bytes = Vec::new();
+        let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
+        encoder.set_exif_metadata(exif).unwrap();
+        // Stored 2×1, ink then paper: shown 1×2, ink on top.
+        encoder.write_image(&[0, 255], 2, 1, image::ExtendedColorType::L8).unwrap();
+        let drawing = decode(&bytes).unwrap();
+        assert_eq!((drawing.width(), drawing.height()), (1, 2));
         assert_eq!(drawing.darkness, vec![255, 0]);
     }
 
