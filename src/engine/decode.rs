@@ -40,6 +40,9 @@ pub enum DecodeError {
 pub struct Drawing {
     /// The decoded original, in its own colour mode; the output starts as a copy of it.
     pub image: DynamicImage,
+    /// The file's embedded colour profile, carried into the outputs so that colour-managed
+    /// programs show their lines as they show the input's.
+    pub icc_profile: Option<Vec<u8>>,
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
@@ -61,7 +64,7 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness, ink: OnceLock::new(), ends: OnceLock::new() }
+        Self { image, darkness, icc_profile: None, ink: OnceLock::new(), ends: OnceLock::new() }
     }
 
     /// Why few gaps will close when the drawing's lines are mostly lighter than the ink level,
@@ -141,9 +144,10 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     // applying it here too keeps the output the way the artist sees the input. Unreadable
     // metadata must not cost the pixels, so it counts as no turn.
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc_profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
-    Ok(Drawing::from_image(image))
+    Ok(Drawing { icc_profile, ..Drawing::from_image(image) })
 }
 
 #[cfg(test)]

@@ -1,14 +1,14 @@
 //! Encoding: PNG bytes of the closed drawing, the red-marked preview and the closures layer.
 
-use std::io::Cursor;
-
-use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
+use image::codecs::png::PngEncoder;
+use image::{DynamicImage, ImageEncoder, Rgba, RgbaImage};
 
 /// The marking colour for added pixels in previews.
 pub const MARK: Rgba<u8> = Rgba([255, 0, 0, 255]);
 
 /// PNG in the image's own colour mode; float images (which PNG cannot hold) become 16-bit.
-pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
+/// The colour profile is embedded where it describes the PNG's colours ([`profile_fits`]).
+pub fn encode_png(image: &DynamicImage, icc_profile: Option<&[u8]>) -> Result<Vec<u8>, image::ImageError> {
     let mut bytes = Vec::new();
     let converted;
     let image = match image {
@@ -22,8 +22,20 @@ pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
         }
         other => other,
     };
-    image.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)?;
+    let mut encoder = PngEncoder::new(&mut bytes);
+    if let Some(profile) = icc_profile.filter(|p| profile_fits(p, image)) {
+        encoder.set_icc_profile(profile.to_vec()).map_err(image::ImageError::Unsupported)?;
+    }
+    image.write_with_encoder(encoder)?;
     Ok(bytes)
+}
+
+/// Whether an ICC profile's colour space (header bytes 16..20) is the PNG's: grey for a grey
+/// image, RGB for a colour one. A grey input's RGBA layer, or a CMYK JPEG whose pixels the
+/// decoder turned into RGB, would be misread under its original profile, so it is left out.
+fn profile_fits(profile: &[u8], image: &DynamicImage) -> bool {
+    let space: &[u8] = if image.color().has_color() { b"RGB " } else { b"GRAY" };
+    profile.get(16..20) == Some(space)
 }
 
 /// The drawing with every added pixel in red, for checking closures at a glance.
@@ -69,7 +81,33 @@ mod tests {
     #[test]
     fn png_round_trips_colour_mode() {
         let image = DynamicImage::ImageLuma16(image::ImageBuffer::from_pixel(2, 2, Luma([1234u16])));
-        let back = image::load_from_memory(&encode_png(&image).unwrap()).unwrap();
+        let back = image::load_from_memory(&encode_png(&image, None).unwrap()).unwrap();
         assert_eq!(back, image);
+    }
+
+    #[test]
+    fn colour_profile_travels_from_input_to_outputs_that_it_describes() {
+        use image::ImageDecoder;
+        let profile_of = |png: &[u8]| {
+            let mut decoder = image::codecs::png::PngDecoder::new(std::io::Cursor::new(png)).unwrap();
+            decoder.icc_profile().unwrap()
+        };
+        // An ICC header (the decoder and encoder carry the bytes, they do not interpret them)
+        // for a grey display profile, like Photoshop's "Dot Gain 20%".
+        let mut grey_profile = vec![0u8; 132];
+        grey_profile[..4].copy_from_slice(&132u32.to_be_bytes());
+        grey_profile[12..24].copy_from_slice(b"mntrGRAYXYZ ");
+        grey_profile[36..40].copy_from_slice(b"acsp");
+        let mut input = Vec::new();
+        let mut encoder = PngEncoder::new(&mut input);
+        encoder.set_icc_profile(grey_profile.clone()).unwrap();
+        encoder.write_image(&[0, 128, 255], 3, 1, image::ExtendedColorType::L8).unwrap();
+
+        let drawing = crate::engine::decode(&input).unwrap();
+        assert_eq!(drawing.icc_profile.as_ref(), Some(&grey_profile));
+        let profile = drawing.icc_profile.as_deref();
+        assert_eq!(profile_of(&encode_png(&drawing.image, profile).unwrap()), Some(grey_profile));
+        let layer = closures_layer(&drawing.image, &[false, true, false]);
+        assert_eq!(profile_of(&encode_png(&layer, profile).unwrap()), None, "a grey profile on an RGBA layer");
     }
 }

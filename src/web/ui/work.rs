@@ -64,7 +64,7 @@ pub fn add_files(ui: Ui, files: Vec<File>) {
 
 fn thumbnail_url(drawing: &Drawing) -> Option<String> {
     let small = DynamicImage::ImageRgba8(drawing.image.thumbnail(THUMBNAIL, THUMBNAIL).to_rgba8());
-    js::object_url(&encode_png(&small).ok()?, "image/png").ok()
+    js::object_url(&encode_png(&small, None).ok()?, "image/png").ok()
 }
 
 pub fn thumbnail(id: ItemId) -> Option<String> {
@@ -321,9 +321,10 @@ pub fn export_shown(ui: Ui, what: Export) {
         let current = s.current.as_ref().ok_or("nothing is shown")?;
         let closure = current.closure.as_ref().ok_or("the drawing has not been closed yet")?;
         let name = ui.queue.with_untracked(|q| q.get(current.id).map(|i| i.name.clone())).unwrap_or_default();
+        let profile = current.drawing.icc_profile.as_deref();
         let (image, name) = match what {
-            Export::Closed => (encode_png(&closure.image), closed_name(&name)),
-            Export::Layer => (encode_png(&closures_layer(&closure.image, &closure.added)), closures_name(&name)),
+            Export::Closed => (encode_png(&closure.image, profile), closed_name(&name)),
+            Export::Layer => (encode_png(&closures_layer(&closure.image, &closure.added), profile), closures_name(&name)),
         };
         let bytes = image.map_err(|e| e.to_string())?;
         js::download(&bytes, &name, "image/png")
@@ -354,7 +355,8 @@ pub fn export_all(ui: Ui) {
                 continue;
             };
             let closure = composite(&drawing, &probability, threshold);
-            match (encode_png(&closure.image), encode_png(&closures_layer(&closure.image, &closure.added))) {
+            let profile = drawing.icc_profile.as_deref();
+            match (encode_png(&closure.image, profile), encode_png(&closures_layer(&closure.image, &closure.added), profile)) {
                 (Ok(closed), Ok(layer)) => {
                     files.push((closed_name, closed));
                     files.push((layer_name, layer));
