@@ -24,17 +24,20 @@ fn closes_a_directory_of_frames_with_mark_and_layer() {
     let grey = DynamicImage::ImageLuma8(grey);
     write_png(&inputs.join("frame_001.png"), &grey);
     grey.to_rgb8().save(inputs.join("frame_002.jpg")).unwrap();
+    grey.save(inputs.join("frame_003.tga")).unwrap();
 
     let run = cli().arg(&inputs).arg("-o").arg(&out).args(["--mark", "--layer"]).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let report = String::from_utf8(run.stdout).unwrap();
-    assert_eq!(report.lines().count(), 2, "one line per file: {report}");
+    assert_eq!(report.lines().count(), 3, "one line per file: {report}");
 
     let closed = image::open(out.join("frame_001.png")).unwrap();
     assert_eq!(closed.color(), grey.color());
     assert!(common::bridged(&closed, gaps[0], true) && common::bridged(&closed, gaps[1], false));
     let from_jpeg = image::open(out.join("frame_002.png")).unwrap();
     assert!(matches!(from_jpeg, DynamicImage::ImageRgb8(_)));
+    let from_tga = image::open(out.join("frame_003.png")).unwrap();
+    assert_eq!(from_tga, closed, "a TGA frame closes as its PNG does");
 
     let marked = image::open(out.join("frame_001.mark.png")).unwrap().to_rgba8();
     assert!(marked.pixels().any(|p| p.0 == [255, 0, 0, 255]));

@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(clap::Args, Debug)]
 pub struct CloseArgs {
-    /// Drawings, or directories of drawings (PNG, JPEG, WebP, TIFF, BMP).
+    /// Drawings, or directories of drawings (PNG, JPEG, WebP, TIFF, BMP, TGA).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// Where the closed drawings go, under their input file names (as .png).

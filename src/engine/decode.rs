@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::sync::OnceLock;
 
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::composite::INK_LEVEL;
 use super::links::{EndGeometry, end_geometry};
@@ -24,9 +24,9 @@ const MAX_FAINT_PER_INK: usize = 4;
 pub enum DecodeError {
     #[error("the file is empty")]
     Empty,
-    #[error("not an image in a supported format (PNG, JPEG, WebP, TIFF, BMP)")]
+    #[error("not an image in a supported format ({READABLE_FORMATS})")]
     UnknownFormat,
-    #[error("a {0} image, which is not supported: save it as PNG, JPEG, WebP, TIFF or BMP")]
+    #[error("a {0} image, which is not supported: save it as one of {READABLE_FORMATS}")]
     UnsupportedFormat(String),
     #[error("the image is {width}×{height}; the largest side supported is {MAX_SIDE} px")]
     TooLarge { width: u32, height: u32 },
@@ -97,8 +97,10 @@ pub fn pixel_darkness([r, g, b, a]: [u8; 4]) -> u8 {
     ((255 - lightest) as u32 * a as u32 / 255) as u8
 }
 
+/// The formats [`decode`] reads, as the CLI and the app name them to the user.
+pub const READABLE_FORMATS: &str = "PNG, JPEG, WebP, TIFF, BMP, TGA";
 /// File extensions of the formats [`decode`] reads, for picking drawings out of a directory.
-pub const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp"];
+pub const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "tga"];
 
 pub fn has_image_extension(path: &std::path::Path) -> bool {
     path.extension()
@@ -110,9 +112,7 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let reader = reader_for(bytes)?;
     match reader.format() {
         None => return Err(DecodeError::UnknownFormat),
         Some(format) if !format.reading_enabled() => {
@@ -130,9 +130,7 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     if width == 0 || height == 0 {
         return Err(DecodeError::NoPixels { width, height });
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    let mut reader = reader_for(bytes)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -148,6 +146,36 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
     Ok(Drawing { icc_profile, ..Drawing::from_image(image) })
+}
+
+/// A reader for `bytes` in the format their content shows. TGA, which anime paint programs
+/// such as RETAS PaintMan save, has no signature, so a header only a TGA file would have
+/// stands for one.
+fn reader_for(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, DecodeError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeError::Corrupt(e.to_string()))?;
+    if reader.format().is_none() && looks_like_tga(bytes) {
+        reader.set_format(ImageFormat::Tga);
+    }
+    Ok(reader)
+}
+
+/// Whether the 18-byte header is a TGA image's: an image type (colour-mapped, true colour or
+/// grey, plain or run-length), a colour map where the type needs one, a pixel depth TGA allows,
+/// a size, and no interleaving.
+fn looks_like_tga(bytes: &[u8]) -> bool {
+    let Some(header) = bytes.get(..18) else { return false };
+    let (has_colour_map, image_type, depth) = (header[1], header[2], header[16]);
+    let colour_mapped = matches!(image_type, 1 | 9);
+    let width = u16::from_le_bytes([header[12], header[13]]);
+    let height = u16::from_le_bytes([header[14], header[15]]);
+    matches!(image_type, 1 | 2 | 3 | 9 | 10 | 11)
+        && (has_colour_map == 1 || (has_colour_map == 0 && !colour_mapped))
+        && matches!(depth, 8 | 15 | 16 | 24 | 32)
+        && width > 0
+        && height > 0
+        && header[17] & 0xC0 == 0
 }
 
 #[cfg(test)]
@@ -199,6 +227,22 @@ mod tests {
     }
 
     #[test]
+    fn reads_tga_which_has_no_signature() {
+        use image::ImageEncoder;
+        let grey = [0u8, 40, 255, 255, 90, 0];
+        let rgba = [255u8, 0, 0, 255, 0, 0, 0, 0];
+        for (pixels, (width, height), colour, darkness) in [
+            (&grey[..], (3, 2), image::ExtendedColorType::L8, vec![255, 215, 0, 0, 165, 255]),
+            (&rgba[..], (2, 1), image::ExtendedColorType::Rgba8, vec![255, 0]),
+        ] {
+            let mut bytes = Vec::new();
+            image::codecs::tga::TgaEncoder::new(&mut bytes).write_image(pixels, width, height, colour).unwrap();
+            let drawing = decode(&bytes).unwrap();
+            assert_eq!(drawing.darkness, darkness, "{colour:?}");
+        }
+    }
+
+    #[test]
     fn warns_of_lines_lighter_than_the_ink_level() {
         // A 3 px line with a 1 px anti-aliased fringe each side, in black and in light pencil.
         let line = |core: u8, fringe: u8| {
@@ -221,7 +265,7 @@ mod tests {
         assert!(matches!(decode(&[]), Err(DecodeError::Empty)));
         assert!(matches!(decode(b"hello, not an image"), Err(DecodeError::UnknownFormat)));
         let gif = decode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").err().map(|e| e.to_string());
-        assert_eq!(gif.as_deref(), Some("a GIF image, which is not supported: save it as PNG, JPEG, WebP, TIFF or BMP"));
+        assert_eq!(gif.as_deref(), Some("a GIF image, which is not supported: save it as one of PNG, JPEG, WebP, TIFF, BMP, TGA"));
         let bytes = png(DynamicImage::new_luma8(64, 64));
         assert!(matches!(decode(&bytes[..bytes.len() / 2]), Err(DecodeError::Corrupt(_))));
     }

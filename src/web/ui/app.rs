@@ -1,6 +1,7 @@
 //! The page: header with the backend picker, the file queue on the side, the viewer with its
 //! controls in the middle. Files come in by drop (anywhere on the page), picker or paste.
 
+use fill_line_gaps::engine::{IMAGE_EXTENSIONS, READABLE_FORMATS};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -78,7 +79,7 @@ fn FilePicker(ui: Ui) -> impl IntoView {
                 id="file-input"
                 type="file"
                 multiple=true
-                accept="image/png,image/jpeg,image/webp,image/tiff,image/bmp,.png,.jpg,.jpeg,.webp,.tif,.tiff,.bmp"
+                accept=IMAGE_EXTENSIONS.map(|extension| format!(".{extension}")).join(",")
                 on:change=move |e| {
                     let input = event_target::<web_sys::HtmlInputElement>(&e);
                     work::add_files(ui, files_of(input.files()));
@@ -87,7 +88,7 @@ fn FilePicker(ui: Ui) -> impl IntoView {
             />
             <strong>"Drop drawings here"</strong>
             <span>"or click to choose files, or paste an image (Ctrl+V)"</span>
-            <span class="formats">"PNG, JPEG, WebP, TIFF, BMP · 8/16-bit · grey, RGB, RGBA line layers"</span>
+            <span class="formats">{READABLE_FORMATS}" · 8/16-bit · grey, RGB, RGBA line layers"</span>
         </label>
     }
 }
