@@ -117,6 +117,35 @@ fn refuses_to_overwrite_inputs() {
 }
 
 #[test]
+fn keeps_a_cuts_folder_layout_and_skips_its_own_outputs_and_hidden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut_012");
+    let (grey, gaps) = common::gapped_shapes(8);
+    let grey = DynamicImage::ImageLuma8(grey);
+    for cel in ["A", "B"] {
+        std::fs::create_dir_all(cut.join(cel)).unwrap();
+        write_png(&cut.join(cel).join("0001.png"), &grey);
+    }
+    // Not drawings: a rerun's earlier output, macOS's resource fork and a hidden folder. Each
+    // would be an error line if it were read.
+    let out = cut.join("closed");
+    std::fs::create_dir_all(out.join("A")).unwrap();
+    std::fs::write(out.join("A").join("0001.png"), b"an earlier output").unwrap();
+    std::fs::write(cut.join("A").join("._0001.png"), b"resource fork").unwrap();
+    std::fs::create_dir_all(cut.join(".thumbnails")).unwrap();
+    std::fs::write(cut.join(".thumbnails").join("0001.png"), b"cache").unwrap();
+
+    let run = cli().arg(&cut).arg("-o").arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(String::from_utf8(run.stdout).unwrap().lines().count(), 2, "one line per cel");
+    for cel in ["A", "B"] {
+        let closed = image::open(out.join(cel).join("0001.png")).unwrap();
+        assert!(common::bridged(&closed, gaps[0], true), "cel {cel} closed in its own folder");
+    }
+    assert!(!out.join("closed").exists());
+}
+
+#[test]
 fn rejects_bad_options_and_weights() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("frame.png");

@@ -61,34 +61,28 @@ pub fn close_all(args: &CloseArgs) -> ExitCode {
 /// Expands directories, names the outputs and refuses anything that would overwrite an input
 /// or another output.
 fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
-    let mut files = Vec::new();
+    // (input, its path under the output directory)
+    let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut failures = Vec::new();
+    let out_dir_canonical = out_dir.canonicalize().ok();
     for input in inputs {
         if input.is_dir() {
-            match std::fs::read_dir(input) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file() && has_image_extension(p))
-                        .collect();
-                    found.sort();
-                    files.extend(found);
-                }
-                Err(e) => failures.push(format!("{}: {e}", input.display())),
-            }
+            let mut found = Vec::new();
+            find_drawings(input, input, out_dir_canonical.as_deref(), &mut found, &mut failures);
+            found.sort();
+            files.extend(found);
         } else {
-            files.push(input.clone());
+            match input.file_name() {
+                Some(name) => files.push((input.clone(), PathBuf::from(name))),
+                None => failures.push(format!("{}: not a file name", input.display())),
+            }
         }
     }
-    let inputs_canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    let inputs_canonical: Vec<PathBuf> = files.iter().filter_map(|(f, _)| f.canonicalize().ok()).collect();
     let mut claimed: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     let mut jobs = Vec::new();
-    for input in files {
-        let Some(name) = input.file_name() else {
-            failures.push(format!("{}: not a file name", input.display()));
-            continue;
-        };
-        let output = out_dir.join(Path::new(name).with_extension("png"));
+    for (input, place) in files {
+        let output = out_dir.join(place.with_extension("png"));
         let outputs = [output.clone(), sibling(&output, "mark"), sibling(&output, "closures")];
         let overwrites_input = outputs.iter().any(|o| o.canonicalize().is_ok_and(|o| inputs_canonical.contains(&o)));
         if overwrites_input {
@@ -104,6 +98,36 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
         }
     }
     (jobs, failures)
+}
+
+/// The drawings under `dir`, at any depth, each with its path relative to `root`, so that a
+/// cut's folders of cels (`A/0001.tga`, `B/0001.tga`) keep their layout under the output
+/// directory. Skipped: an output directory inside `root` (a rerun must not close its own
+/// outputs), hidden
+/// entries (`.git`, the `._` files macOS leaves on shared drives) and links to directories
+/// (which can loop).
+fn find_drawings(root: &Path, dir: &Path, out_dir: Option<&Path>, found: &mut Vec<(PathBuf, PathBuf)>, failures: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            failures.push(format!("{}: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if out_dir.is_none_or(|out| path.canonicalize().is_ok_and(|p| p != out)) {
+                find_drawings(root, &path, out_dir, found, failures);
+            }
+        } else if path.is_file() && has_image_extension(&path) {
+            let place = path.strip_prefix(root).expect("found under the root").to_path_buf();
+            found.push((path, place));
+        }
+    }
 }
 
 /// `frame.png` → `frame.<suffix>.png`.
@@ -206,6 +230,9 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
         let bytes = encode_png(image, drawing.icc_profile.as_deref()).map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
+    if let Some(dir) = job.output.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     write(&job.output, &closure.image)?;
     if args.mark {
         let preview = image::DynamicImage::ImageRgba8(marked(&drawing.image, &closure.added));

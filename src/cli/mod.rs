@@ -26,10 +26,11 @@ struct Cli {
 
 #[derive(clap::Args, Debug)]
 pub struct CloseArgs {
-    /// Drawings, or directories of drawings (PNG, JPEG, WebP, TIFF, BMP, TGA).
+    /// Drawings, or directories of drawings, searched at any depth (PNG, JPEG, WebP, TIFF, BMP, TGA).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Where the closed drawings go, under their input file names (as .png).
+    /// Where the closed drawings go, under their input file names (as .png); a directory's
+    /// subdirectories are kept.
     #[arg(short, long, required = true)]
     pub out_dir: Option<PathBuf>,
     /// Sensitivity: the ink probability above which paper becomes ink (lower closes more).
