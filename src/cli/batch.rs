@@ -227,7 +227,7 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
 fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, args: &CloseArgs) -> Result<usize, String> {
     let closure = composite(drawing, probability, args.threshold);
     let write = |path: &Path, image: &image::DynamicImage| -> Result<(), String> {
-        let bytes = encode_png(image, drawing.icc_profile.as_deref()).map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
+        let bytes = encode_png(image, &drawing.metadata).map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     if let Some(dir) = job.output.parent() {

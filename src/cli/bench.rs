@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, TileOptions, Views, composite, encode_png};
+use fill_line_gaps::engine::{DEFAULT_THRESHOLD, Drawing, GapCloser, Metadata, TileOptions, Views, composite, encode_png};
 use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
 use image::{DynamicImage, GrayImage, Luma};
 
@@ -153,7 +153,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
     let dir = std::env::temp_dir().join(format!("fill-line-gaps-bench-{}", std::process::id()));
     let (inputs, outputs) = (dir.join("in"), dir.join("out"));
     std::fs::create_dir_all(&inputs).map_err(|e| format!("{}: {e}", inputs.display()))?;
-    let png = encode_png(&frame(1920, 1080).image, None).map_err(|e| e.to_string())?;
+    let png = encode_png(&frame(1920, 1080).image, &Metadata::default()).map_err(|e| e.to_string())?;
     for i in 0..options.batch_frames {
         let path = inputs.join(format!("frame_{i:04}.png"));
         std::fs::write(&path, &png).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -4,10 +4,12 @@
 use std::io::Cursor;
 use std::sync::OnceLock;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::composite::INK_LEVEL;
 use super::links::{EndGeometry, end_geometry};
+use super::metadata::{Metadata, Resolution, read_resolution};
 
 /// Larger sides are refused before any pixel is allocated (16K covers every studio format).
 pub const MAX_SIDE: u32 = 16_384;
@@ -40,9 +42,8 @@ pub enum DecodeError {
 pub struct Drawing {
     /// The decoded original, in its own colour mode; the output starts as a copy of it.
     pub image: DynamicImage,
-    /// The file's embedded colour profile, carried into the outputs so that colour-managed
-    /// programs show their lines as they show the input's.
-    pub icc_profile: Option<Vec<u8>>,
+    /// The file's colour profile and resolution, for the outputs.
+    pub metadata: Metadata,
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
     /// Colour counts fully: a saturated red or blue line is as dark as black.
     pub darkness: Vec<u8>,
@@ -64,7 +65,7 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness, icc_profile: None, ink: OnceLock::new(), ends: OnceLock::new() }
+        Self { image, darkness, metadata: Metadata::default(), ink: OnceLock::new(), ends: OnceLock::new() }
     }
 
     /// Why few gaps will close when the drawing's lines are mostly lighter than the ink level,
@@ -131,6 +132,7 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
         return Err(DecodeError::NoPixels { width, height });
     }
     let mut reader = reader_for(bytes)?;
+    let resolution = reader.format().and_then(|format| read_resolution(bytes, format));
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -141,11 +143,13 @@ pub fn decode(bytes: &[u8]) -> Result<Drawing, DecodeError> {
     // Phone photos of sketches are stored sideways with an EXIF turn that every viewer applies;
     // applying it here too keeps the output the way the artist sees the input. Unreadable
     // metadata must not cost the pixels, so it counts as no turn.
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc_profile = decoder.icc_profile().ok().flatten();
     let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
-    Ok(Drawing { icc_profile, ..Drawing::from_image(image) })
+    let turned = matches!(orientation, Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH);
+    let resolution = if turned { resolution.map(Resolution::transposed) } else { resolution };
+    Ok(Drawing { metadata: Metadata { icc_profile, resolution }, ..Drawing::from_image(image) })
 }
 
 /// A reader for `bytes` in the format their content shows. TGA, which anime paint programs
@@ -212,18 +216,16 @@ mod tests {
 
     #[test]
     fn turns_the_image_upright_as_its_exif_orientation_says() {
-        use image::ImageEncoder;
         // A big-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT, 6 = the
         // stored pixels are shown turned 90° clockwise, as phones store portrait photos.
-        let exif = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0".to_vec();
-        let mut bytes = Vec::new();
-        let mut encoder = image::codecs::png::PngEncoder::new(&mut bytes);
-        encoder.set_exif_metadata(exif).unwrap();
-        // Stored 2×1, ink then paper: shown 1×2, ink on top.
-        encoder.write_image(&[0, 255], 2, 1, image::ExtendedColorType::L8).unwrap();
+        let exif = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+        let stored = Metadata { icc_profile: None, resolution: Some(Resolution { x: 6_000, y: 3_000 }) };
+        // Stored 2×1, ink then paper: shown 1×2, ink on top, with the resolution turned too.
+        let bytes = crate::engine::encode::tests::png_with(&[0, 255], 2, png::ColorType::Grayscale, &stored, Some(exif));
         let drawing = decode(&bytes).unwrap();
         assert_eq!((drawing.width(), drawing.height()), (1, 2));
         assert_eq!(drawing.darkness, vec![255, 0]);
+        assert_eq!(drawing.metadata.resolution, Some(Resolution { x: 3_000, y: 6_000 }));
     }
 
     #[test]

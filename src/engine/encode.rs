@@ -1,41 +1,46 @@
 //! Encoding: PNG bytes of the closed drawing, the red-marked preview and the closures layer.
 
-use image::codecs::png::PngEncoder;
-use image::{DynamicImage, ImageEncoder, Rgba, RgbaImage};
+use std::borrow::Cow;
+
+use image::{DynamicImage, Rgba, RgbaImage};
+
+use super::metadata::Metadata;
 
 /// The marking colour for added pixels in previews.
 pub const MARK: Rgba<u8> = Rgba([255, 0, 0, 255]);
 
-/// PNG in the image's own colour mode; float images (which PNG cannot hold) become 16-bit.
-/// The colour profile is embedded where it describes the PNG's colours ([`profile_fits`]).
-pub fn encode_png(image: &DynamicImage, icc_profile: Option<&[u8]>) -> Result<Vec<u8>, image::ImageError> {
-    let mut bytes = Vec::new();
-    let converted;
-    let image = match image {
-        DynamicImage::ImageRgb32F(_) => {
-            converted = DynamicImage::ImageRgb16(image.to_rgb16());
-            &converted
-        }
-        DynamicImage::ImageRgba32F(_) => {
-            converted = DynamicImage::ImageRgba16(image.to_rgba16());
-            &converted
-        }
-        other => other,
+/// PNG in the image's own colour mode (float images, which PNG cannot hold, become 16-bit),
+/// with the input file's resolution and, where it describes these colours, its profile.
+pub fn encode_png(image: &DynamicImage, metadata: &Metadata) -> Result<Vec<u8>, png::EncodingError> {
+    use png::{BitDepth::*, ColorType::*};
+    let (colour, depth, samples): (_, _, Cow<[u8]>) = match image {
+        DynamicImage::ImageLuma8(i) => (Grayscale, Eight, Cow::Borrowed(i.as_raw())),
+        DynamicImage::ImageLumaA8(i) => (GrayscaleAlpha, Eight, Cow::Borrowed(i.as_raw())),
+        DynamicImage::ImageRgb8(i) => (Rgb, Eight, Cow::Borrowed(i.as_raw())),
+        DynamicImage::ImageRgba8(i) => (Rgba, Eight, Cow::Borrowed(i.as_raw())),
+        DynamicImage::ImageLuma16(i) => (Grayscale, Sixteen, big_endian(i.as_raw())),
+        DynamicImage::ImageLumaA16(i) => (GrayscaleAlpha, Sixteen, big_endian(i.as_raw())),
+        DynamicImage::ImageRgb16(i) => (Rgb, Sixteen, big_endian(i.as_raw())),
+        DynamicImage::ImageRgba16(i) => (Rgba, Sixteen, big_endian(i.as_raw())),
+        DynamicImage::ImageRgb32F(_) => return encode_png(&DynamicImage::ImageRgb16(image.to_rgb16()), metadata),
+        _ => return encode_png(&DynamicImage::ImageRgba16(image.to_rgba16()), metadata),
     };
-    let mut encoder = PngEncoder::new(&mut bytes);
-    if let Some(profile) = icc_profile.filter(|p| profile_fits(p, image)) {
-        encoder.set_icc_profile(profile.to_vec()).map_err(image::ImageError::Unsupported)?;
-    }
-    image.write_with_encoder(encoder)?;
+    let mut info = png::Info::with_size(image.width(), image.height());
+    info.color_type = colour;
+    info.bit_depth = depth;
+    info.icc_profile = metadata.icc_profile_for(image).map(Cow::Borrowed);
+    info.pixel_dims = metadata.resolution.map(|r| png::PixelDimensions { xppu: r.x, yppu: r.y, unit: png::Unit::Meter });
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::with_info(&mut bytes, info)?;
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Adaptive);
+    encoder.write_header()?.write_image_data(&samples)?;
     Ok(bytes)
 }
 
-/// Whether an ICC profile's colour space (header bytes 16..20) is the PNG's: grey for a grey
-/// image, RGB for a colour one. A grey input's RGBA layer, or a CMYK JPEG whose pixels the
-/// decoder turned into RGB, would be misread under its original profile, so it is left out.
-fn profile_fits(profile: &[u8], image: &DynamicImage) -> bool {
-    let space: &[u8] = if image.color().has_color() { b"RGB " } else { b"GRAY" };
-    profile.get(16..20) == Some(space)
+/// PNG stores 16-bit samples most significant byte first.
+fn big_endian(samples: &[u16]) -> Cow<'static, [u8]> {
+    Cow::Owned(samples.iter().flat_map(|s| s.to_be_bytes()).collect())
 }
 
 /// The drawing with every added pixel in red, for checking closures at a glance.
@@ -65,8 +70,9 @@ pub fn closures_layer(closed: &DynamicImage, added: &[bool]) -> DynamicImage {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::engine::Resolution;
     use image::{GrayImage, Luma};
 
     #[test]
@@ -79,35 +85,69 @@ mod tests {
     }
 
     #[test]
-    fn png_round_trips_colour_mode() {
-        let image = DynamicImage::ImageLuma16(image::ImageBuffer::from_pixel(2, 2, Luma([1234u16])));
-        let back = image::load_from_memory(&encode_png(&image, None).unwrap()).unwrap();
-        assert_eq!(back, image);
+    fn png_round_trips_every_colour_mode() {
+        let grey = GrayImage::from_fn(3, 2, |x, y| Luma([(x * 80 + y * 7) as u8]));
+        let grey = DynamicImage::ImageLuma8(grey);
+        for image in [
+            grey.clone(),
+            DynamicImage::ImageLumaA8(grey.to_luma_alpha8()),
+            DynamicImage::ImageRgb8(grey.to_rgb8()),
+            DynamicImage::ImageRgba8(grey.to_rgba8()),
+            DynamicImage::ImageLuma16(image::ImageBuffer::from_fn(3, 2, |x, y| Luma([1234 + 20_000 * x as u16 + y as u16]))),
+            DynamicImage::ImageLumaA16(grey.to_luma_alpha16()),
+            DynamicImage::ImageRgb16(grey.to_rgb16()),
+            DynamicImage::ImageRgba16(grey.to_rgba16()),
+        ] {
+            let back = image::load_from_memory(&encode_png(&image, &Metadata::default()).unwrap()).unwrap();
+            assert_eq!(back, image, "{:?}", image.color());
+        }
+        let float = DynamicImage::ImageRgb32F(grey.to_rgb32f());
+        let back = image::load_from_memory(&encode_png(&float, &Metadata::default()).unwrap()).unwrap();
+        assert_eq!(back, DynamicImage::ImageRgb16(grey.to_rgb16()));
+    }
+
+    /// A PNG with a colour profile and a resolution, written as a paint program would.
+    pub(crate) fn png_with(pixels: &[u8], width: u32, colour: png::ColorType, metadata: &Metadata, exif: Option<&[u8]>) -> Vec<u8> {
+        let samples = match colour {
+            png::ColorType::Grayscale => 1,
+            png::ColorType::Rgba => 4,
+            other => panic!("no test writes {other:?}"),
+        };
+        let mut info = png::Info::with_size(width, (pixels.len() / samples) as u32 / width);
+        info.color_type = colour;
+        info.icc_profile = metadata.icc_profile.as_deref().map(Cow::Borrowed);
+        info.pixel_dims = metadata.resolution.map(|r| png::PixelDimensions { xppu: r.x, yppu: r.y, unit: png::Unit::Meter });
+        info.exif_metadata = exif.map(Cow::Borrowed);
+        let mut bytes = Vec::new();
+        png::Encoder::with_info(&mut bytes, info).unwrap().write_header().unwrap().write_image_data(pixels).unwrap();
+        bytes
+    }
+
+    /// An ICC header (decoders and encoders carry a profile's bytes, they do not interpret
+    /// them) for a grey display profile, like Photoshop's "Dot Gain 20%".
+    fn grey_profile() -> Vec<u8> {
+        let mut profile = vec![0u8; 132];
+        profile[..4].copy_from_slice(&132u32.to_be_bytes());
+        profile[12..24].copy_from_slice(b"mntrGRAYXYZ ");
+        profile[36..40].copy_from_slice(b"acsp");
+        profile
     }
 
     #[test]
-    fn colour_profile_travels_from_input_to_outputs_that_it_describes() {
-        use image::ImageDecoder;
-        let profile_of = |png: &[u8]| {
-            let mut decoder = image::codecs::png::PngDecoder::new(std::io::Cursor::new(png)).unwrap();
-            decoder.icc_profile().unwrap()
+    fn profile_and_resolution_travel_from_input_to_the_outputs_they_describe() {
+        let metadata_of = |bytes: &[u8]| {
+            let reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+            let info = reader.info();
+            (info.icc_profile.as_ref().map(|p| p.to_vec()), info.pixel_dims.map(|d| (d.xppu, d.yppu)))
         };
-        // An ICC header (the decoder and encoder carry the bytes, they do not interpret them)
-        // for a grey display profile, like Photoshop's "Dot Gain 20%".
-        let mut grey_profile = vec![0u8; 132];
-        grey_profile[..4].copy_from_slice(&132u32.to_be_bytes());
-        grey_profile[12..24].copy_from_slice(b"mntrGRAYXYZ ");
-        grey_profile[36..40].copy_from_slice(b"acsp");
-        let mut input = Vec::new();
-        let mut encoder = PngEncoder::new(&mut input);
-        encoder.set_icc_profile(grey_profile.clone()).unwrap();
-        encoder.write_image(&[0, 128, 255], 3, 1, image::ExtendedColorType::L8).unwrap();
+        let resolution = Resolution { x: 13_780, y: 13_780 }; // 350 per inch, as manga pages are drawn
+        let input = Metadata { icc_profile: Some(grey_profile()), resolution: Some(resolution) };
+        let drawing = crate::engine::decode(&png_with(&[0, 128, 255], 3, png::ColorType::Grayscale, &input, None)).unwrap();
+        assert_eq!(drawing.metadata, input);
 
-        let drawing = crate::engine::decode(&input).unwrap();
-        assert_eq!(drawing.icc_profile.as_ref(), Some(&grey_profile));
-        let profile = drawing.icc_profile.as_deref();
-        assert_eq!(profile_of(&encode_png(&drawing.image, profile).unwrap()), Some(grey_profile));
-        let layer = closures_layer(&drawing.image, &[false, true, false]);
-        assert_eq!(profile_of(&encode_png(&layer, profile).unwrap()), None, "a grey profile on an RGBA layer");
+        let closed = encode_png(&drawing.image, &drawing.metadata).unwrap();
+        assert_eq!(metadata_of(&closed), (Some(grey_profile()), Some((13_780, 13_780))));
+        let layer = encode_png(&closures_layer(&drawing.image, &[false, true, false]), &drawing.metadata).unwrap();
+        assert_eq!(metadata_of(&layer), (None, Some((13_780, 13_780))), "a grey profile does not describe an RGBA layer");
     }
 }

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod encode;
 pub mod infer;
 mod links;
+pub mod metadata;
 pub mod regions;
 pub mod tile;
 
@@ -14,4 +15,5 @@ pub use composite::{Closure, DEFAULT_THRESHOLD, INK_LEVEL, composite};
 pub use decode::{DecodeError, Drawing, IMAGE_EXTENSIONS, READABLE_FORMATS, decode, has_image_extension};
 pub use encode::{closures_layer, encode_png, marked};
 pub use infer::{GapCloser, ProbabilityMap, TileOptions, Views};
+pub use metadata::{Metadata, Resolution};
 pub use tile::{TileGrid, TileSizeError};

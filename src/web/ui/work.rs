@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use fill_line_gaps::engine::{Drawing, Views, closures_layer, composite, decode, encode_png};
+use fill_line_gaps::engine::{Drawing, Metadata, Views, closures_layer, composite, decode, encode_png};
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
@@ -64,7 +64,7 @@ pub fn add_files(ui: Ui, files: Vec<File>) {
 
 fn thumbnail_url(drawing: &Drawing) -> Option<String> {
     let small = DynamicImage::ImageRgba8(drawing.image.thumbnail(THUMBNAIL, THUMBNAIL).to_rgba8());
-    js::object_url(&encode_png(&small, None).ok()?, "image/png").ok()
+    js::object_url(&encode_png(&small, &Metadata::default()).ok()?, "image/png").ok()
 }
 
 pub fn thumbnail(id: ItemId) -> Option<String> {
@@ -321,10 +321,10 @@ pub fn export_shown(ui: Ui, what: Export) {
         let current = s.current.as_ref().ok_or("nothing is shown")?;
         let closure = current.closure.as_ref().ok_or("the drawing has not been closed yet")?;
         let name = ui.queue.with_untracked(|q| q.get(current.id).map(|i| i.name.clone())).unwrap_or_default();
-        let profile = current.drawing.icc_profile.as_deref();
+        let metadata = &current.drawing.metadata;
         let (image, name) = match what {
-            Export::Closed => (encode_png(&closure.image, profile), closed_name(&name)),
-            Export::Layer => (encode_png(&closures_layer(&closure.image, &closure.added), profile), closures_name(&name)),
+            Export::Closed => (encode_png(&closure.image, metadata), closed_name(&name)),
+            Export::Layer => (encode_png(&closures_layer(&closure.image, &closure.added), metadata), closures_name(&name)),
         };
         let bytes = image.map_err(|e| e.to_string())?;
         js::download(&bytes, &name, "image/png")
@@ -355,8 +355,8 @@ pub fn export_all(ui: Ui) {
                 continue;
             };
             let closure = composite(&drawing, &probability, threshold);
-            let profile = drawing.icc_profile.as_deref();
-            match (encode_png(&closure.image, profile), encode_png(&closures_layer(&closure.image, &closure.added), profile)) {
+            let metadata = &drawing.metadata;
+            match (encode_png(&closure.image, metadata), encode_png(&closures_layer(&closure.image, &closure.added), metadata)) {
                 (Ok(closed), Ok(layer)) => {
                     files.push((closed_name, closed));
                     files.push((layer_name, layer));
