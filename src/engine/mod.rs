@@ -11,7 +11,7 @@ pub mod metadata;
 pub mod regions;
 pub mod tile;
 
-pub use composite::{Closure, DEFAULT_THRESHOLD, INK_LEVEL, composite};
+pub use composite::{Closure, CompactProbabilities, DEFAULT_THRESHOLD, INK_LEVEL, composite};
 pub use decode::{DecodeError, Drawing, IMAGE_EXTENSIONS, READABLE_FORMATS, decode, has_image_extension};
 pub use encode::{closures_layer, encode_png, marked};
 pub use infer::{GapCloser, ProbabilityMap, TileOptions, Views};

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use fill_line_gaps::engine::{Closure, Drawing, GapCloser, ProbabilityMap, Views};
+use fill_line_gaps::engine::{Closure, CompactProbabilities, Drawing, GapCloser, Views};
 use fill_line_gaps::web::queue::{ItemId, Queue};
 use fill_line_gaps::web::settings::{Backend, default_sensitivity};
 use fill_line_gaps::web::viewport::Viewport;
@@ -109,7 +109,8 @@ impl Ui {
 /// once the model has run, its probability map.
 pub struct FileData {
     pub bytes: Rc<Vec<u8>>,
-    pub probability: Option<Rc<ProbabilityMap>>,
+    /// The model's result, kept small: many files' results stay on the page at once.
+    pub probability: Option<Rc<CompactProbabilities>>,
     pub thumbnail: Option<String>,
 }
 

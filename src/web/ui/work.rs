@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use fill_line_gaps::engine::{Drawing, Metadata, Views, closures_layer, composite, decode, encode_png};
+use fill_line_gaps::engine::{CompactProbabilities, Drawing, Metadata, Views, closures_layer, composite, decode, encode_png};
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
-use fill_line_gaps::web::settings::threshold_for;
+use fill_line_gaps::web::settings::{SENSITIVITY_RANGE, threshold_for};
 
 use super::compute::{self, RunError};
 use super::js;
@@ -113,7 +113,8 @@ async fn run_one(ui: Ui, id: ItemId) {
         Ok(probability) => {
             let kept = with_store(|s| match s.files.get_mut(&id) {
                 Some(file) => {
-                    file.probability = Some(Rc::new(probability));
+                    let lowest_threshold = threshold_for(*SENSITIVITY_RANGE.end());
+                    file.probability = Some(Rc::new(CompactProbabilities::new(&drawing, &probability, lowest_threshold)));
                     true
                 }
                 None => false,
@@ -273,7 +274,7 @@ pub fn refresh(ui: Ui) {
                 current.leak_after = None;
             }
             Some(probability) if current.closure.is_none() || current.threshold != threshold => {
-                let closure = composite(&current.drawing, &probability, threshold);
+                let closure = composite(&current.drawing, &probability.to_map(), threshold);
                 current.after = js::canvas_from_rgba(&closure.image.to_rgba8(), width, height).ok();
                 let marks: Vec<u8> =
                     closure.added.iter().flat_map(|&a| if a { [255, 0, 0, 255] } else { [0; 4] }).collect();
@@ -354,7 +355,7 @@ pub fn export_all(ui: Ui) {
                 failures.push(name.clone());
                 continue;
             };
-            let closure = composite(&drawing, &probability, threshold);
+            let closure = composite(&drawing, &probability.to_map(), threshold);
             let metadata = &drawing.metadata;
             match (encode_png(&closure.image, metadata), encode_png(&closures_layer(&closure.image, &closure.added), metadata)) {
                 (Ok(closed), Ok(layer)) => {
