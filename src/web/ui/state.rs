@@ -59,6 +59,8 @@ pub struct Ui {
     pub sensitivity: RwSignal<u32>,
     /// The views of each tile the network sees; every file runs with the current ones.
     pub views: RwSignal<Views>,
+    /// The added pixels in red on the after side: on at first, since what was added is what a
+    /// colourist checks first.
     pub marking: RwSignal<bool>,
     pub mode: RwSignal<ViewMode>,
     /// Before/after split across the view: 1 = all before.
@@ -83,7 +85,7 @@ impl Ui {
             notice: RwSignal::new(None),
             sensitivity: RwSignal::new(default_sensitivity()),
             views: RwSignal::new(Views::default()),
-            marking: RwSignal::new(false),
+            marking: RwSignal::new(true),
             mode: RwSignal::new(ViewMode::Drawing),
             split: RwSignal::new(0.5),
             viewport: RwSignal::new(None),
