@@ -146,6 +146,42 @@ fn keeps_a_cuts_folder_layout_and_skips_its_own_outputs_and_hidden_files() {
 }
 
 #[test]
+fn skip_done_resumes_a_batch_and_writes_no_partial_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inputs, out) = (dir.path().join("cut"), dir.path().join("out"));
+    std::fs::create_dir(&inputs).unwrap();
+    let grey = DynamicImage::ImageLuma8(common::gapped_shapes(8).0);
+    for name in ["0001.png", "0002.png", "0003.png"] {
+        write_png(&inputs.join(name), &grey);
+    }
+    let run = |extra: &[&str]| cli().arg(&inputs).arg("-o").arg(&out).args(extra).output().unwrap();
+    assert!(run(&[]).status.success());
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&out), ["0001.png", "0002.png", "0003.png"], "outputs only, no partial files left");
+
+    // The second frame was redrawn after its output was written; the others are up to date.
+    let earlier = std::fs::metadata(inputs.join("0002.png")).unwrap().modified().unwrap() - std::time::Duration::from_secs(5);
+    std::fs::File::options().write(true).open(out.join("0002.png")).unwrap().set_modified(earlier).unwrap();
+    let resumed = run(&["--skip-done"]);
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    let report = String::from_utf8(resumed.stdout).unwrap();
+    assert_eq!(report.lines().count(), 1, "only the redrawn frame runs: {report}");
+    assert!(report.contains("0002.png"), "{report}");
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("skipped 2 of 3 drawings"));
+
+    // Asking for a layer that was never written makes every frame due again.
+    let with_layers = run(&["--skip-done", "--layer"]);
+    assert_eq!(String::from_utf8(with_layers.stdout).unwrap().lines().count(), 3);
+    let all_done = run(&["--skip-done", "--layer"]);
+    assert!(all_done.status.success(), "nothing left to do is no error");
+    assert_eq!(all_done.stdout.len(), 0);
+}
+
+#[test]
 fn rejects_bad_options_and_weights() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("frame.png");

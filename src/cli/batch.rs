@@ -27,9 +27,20 @@ struct Job {
 
 pub fn close_all(args: &CloseArgs) -> ExitCode {
     let out_dir = args.out_dir.as_deref().expect("clap requires --out-dir");
-    let (jobs, mut failures) = plan(&args.inputs, out_dir);
+    let (mut jobs, mut failures) = plan(&args.inputs, out_dir);
     for failure in &failures {
         eprintln!("error: {failure}");
+    }
+    if args.skip_done {
+        let before = jobs.len();
+        jobs.retain(|job| !is_done(job, args));
+        let skipped = before - jobs.len();
+        if skipped > 0 && !args.quiet {
+            eprintln!("skipped {skipped} of {before} drawings: their outputs are newer than them (--skip-done)");
+        }
+        if jobs.is_empty() && skipped > 0 {
+            return if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        }
     }
     if jobs.is_empty() {
         eprintln!("error: no drawings to process");
@@ -130,6 +141,14 @@ fn find_drawings(root: &Path, dir: &Path, out_dir: Option<&Path>, found: &mut Ve
     }
 }
 
+/// Whether every output the options ask for exists and was written after the input changed.
+fn is_done(job: &Job, args: &CloseArgs) -> bool {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let Some(input_time) = modified(&job.input) else { return false };
+    let wanted = [Some(job.output.clone()), args.mark.then(|| sibling(&job.output, "mark")), args.layer.then(|| sibling(&job.output, "closures"))];
+    wanted.into_iter().flatten().all(|output| modified(&output).is_some_and(|time| time >= input_time))
+}
+
 /// `frame.png` → `frame.<suffix>.png`.
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let stem = output.file_stem().unwrap_or_default().to_string_lossy();
@@ -228,7 +247,7 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
     let closure = composite(drawing, probability, args.threshold);
     let write = |path: &Path, image: &image::DynamicImage| -> Result<(), String> {
         let bytes = encode_png(image, &drawing.metadata).map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
-        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        write_whole(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     if let Some(dir) = job.output.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -242,6 +261,18 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
         write(&sibling(&job.output, "closures"), &closures_layer(&closure.image, &closure.added))?;
     }
     Ok(closure.added_pixels)
+}
+
+/// Writes beside `path` under a hidden name, then renames: an interrupted batch leaves no
+/// truncated output that looks finished (and that `--skip-done` would keep).
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let partial = path.with_file_name(format!(".{name}.part"));
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// A bar over files (with the tiles of each file in the network) on a terminal; one

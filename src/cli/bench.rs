@@ -169,6 +169,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
         backend: options.backend,
         jobs: 2,
         weights: None,
+        skip_done: false,
         quiet: true,
     };
     let (started, cpu) = (Instant::now(), cpu_seconds());

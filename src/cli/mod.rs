@@ -55,6 +55,10 @@ pub struct CloseArgs {
     /// Weights to use instead of the built-in model.
     #[arg(long)]
     pub weights: Option<PathBuf>,
+    /// Skip drawings whose outputs are all newer than the drawing, to resume an interrupted
+    /// batch (the settings they were made with are not compared).
+    #[arg(long)]
+    pub skip_done: bool,
     /// No progress bar and no per-file lines; errors are still reported.
     #[arg(short, long)]
     pub quiet: bool,
