@@ -19,9 +19,22 @@ pub fn stem(name: &str) -> String {
         Some(dot) if dot > 0 => &base[..dot],
         _ => base,
     };
-    let clean: String = stem.chars().map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c }).collect();
-    let clean = clean.trim();
-    if clean.is_empty() { "drawing".into() } else { clean.into() }
+    let clean = safe(stem);
+    if clean.is_empty() { "drawing".into() } else { clean }
+}
+
+/// A name part with the characters file systems refuse replaced, trimmed.
+fn safe(part: &str) -> String {
+    let clean: String = part.chars().map(|c| if c.is_control() || "<>:\"|?*".contains(c) { '_' } else { c }).collect();
+    clean.trim().into()
+}
+
+/// The folders a name lies in (the layout of a dropped folder), each made safe and followed by
+/// `/`; none for a plain file name, and never a way out of the archive (`..`).
+fn folders(name: &str) -> String {
+    let mut parts: Vec<&str> = name.split(['/', '\\']).collect();
+    parts.pop();
+    parts.into_iter().map(safe).filter(|p| !p.is_empty() && p != "." && p != "..").map(|p| p + "/").collect()
 }
 
 /// The closed drawing's download name.
@@ -34,14 +47,14 @@ pub fn closures_name(name: &str) -> String {
     format!("{}.closures.png", stem(name))
 }
 
-/// Stems made unique in order: the second `frame` becomes `frame-2`, and so on (pasted images
-/// are all called `image.png`).
+/// Each name's folders and stem, made unique in order: the second `frame` becomes `frame-2`,
+/// and so on (pasted images are all called `image.png`).
 pub fn unique_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = HashSet::new();
     names
         .into_iter()
         .map(|name| {
-            let base = stem(name);
+            let base = folders(name) + &stem(name);
             let mut candidate = base.clone();
             let mut n = 1;
             while !taken.insert(candidate.to_lowercase()) {
@@ -53,8 +66,8 @@ pub fn unique_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
         .collect()
 }
 
-/// Per file of a batch, its (closed drawing, closures layer) names inside the ZIP, with stems
-/// made unique.
+/// Per file of a batch, its (closed drawing, closures layer) names inside the ZIP, in the
+/// folders it was dropped in, with stems made unique.
 pub fn batch_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
     unique_stems(names).into_iter().map(|stem| (format!("{stem}.closed.png"), format!("{stem}.closures.png"))).collect()
 }
@@ -91,6 +104,14 @@ mod tests {
     fn duplicate_stems_get_numbers() {
         let stems = unique_stems(["image.png", "image.png", "Image.jpg", "other.png", "image-2.png"]);
         assert_eq!(stems, ["image", "image-2", "Image-3", "other", "image-2-2"]);
+    }
+
+    #[test]
+    fn batch_names_keep_a_dropped_folders_layout_inside_the_archive() {
+        let names = batch_names(["cut_012/A/0001.png", "cut_012/B/0001.png", "../up/a:b/0001.png", "0001.png"]);
+        let closed: Vec<&str> = names.iter().map(|(closed, _)| closed.as_str()).collect();
+        assert_eq!(closed, ["cut_012/A/0001.closed.png", "cut_012/B/0001.closed.png", "up/a_b/0001.closed.png", "0001.closed.png"]);
+        assert_eq!(names[1].1, "cut_012/B/0001.closures.png");
     }
 
     #[test]

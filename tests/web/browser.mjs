@@ -91,6 +91,22 @@ export async function dropFiles(page, files, event = 'drop') {
     }
 }
 
+/**
+ * Drops files or folders from disk, as a drag from the file manager does (through the DevTools
+ * protocol: a synthetic DataTransfer cannot hold a folder).
+ */
+export async function dropPaths(page, paths) {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+        const box = await page.locator('#drop-zone').boundingBox();
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        const data = { items: [], files: paths, dragOperationsMask: 1 };
+        for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    } finally {
+        await cdp.detach();
+    }
+}
+
 export function item(name, status) {
     return `.queue-item[data-name="${name}"]` + (status ? `[data-status="${status}"]` : '');
 }

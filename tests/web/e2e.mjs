@@ -3,7 +3,10 @@
 //   node tests/web/e2e.mjs            both
 //   node tests/web/e2e.mjs cpu        only the CPU fallback
 import assert from 'node:assert/strict';
-import { backendState, download, dropFiles, item, launch, openApp, serveDist, touch } from './browser.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { backendState, download, dropFiles, dropPaths, item, launch, openApp, serveDist, touch } from './browser.mjs';
 import { gappedLayer, gappedRectangle, leaks, lineArtFrame, pencilRectangle } from './drawings.mjs';
 import { darkness, decodePng, encodePng } from './png.mjs';
 
@@ -279,6 +282,28 @@ async function scenario(browser, server, mode) {
             'gapped-rectangle-2.closed.png',
             'gapped-rectangle-2.closures.png',
         ]);
+
+        if (mode === 'cpu') {
+            step("drop a cut's folder: its drawings queue by path, the ZIP keeps its layout");
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flg-drop-'));
+            for (const cel of ['A', 'B']) {
+                fs.mkdirSync(path.join(root, 'cut_012', cel), { recursive: true });
+                fs.writeFileSync(path.join(root, 'cut_012', cel, '0001.png'), drawing.png);
+            }
+            fs.writeFileSync(path.join(root, 'cut_012', 'readme.txt'), 'not a drawing');
+            fs.writeFileSync(path.join(root, 'cut_012', 'A', '._0001.png'), 'resource fork');
+            fs.mkdirSync(path.join(root, 'empty_cut'));
+            await dropPaths(page, [path.join(root, 'cut_012'), path.join(root, 'empty_cut')]);
+            const cels = ['cut_012/A/0001.png', 'cut_012/B/0001.png'];
+            for (const name of cels) await page.waitForSelector(item(name, 'done'), { timeout: 120_000 });
+            assert.match(await page.textContent(item('empty_cut', 'rejected')), /no drawings in this folder/);
+            const names = await page.evaluate(() => [...document.querySelectorAll('.queue-item')].map((e) => e.dataset.name));
+            assert.ok(!names.some((n) => /readme|\._/.test(n)), `only drawings are queued: ${names}`);
+            const layout = zipNames((await download(page, '#download-zip')).bytes);
+            assert.ok(layout.includes('cut_012/A/0001.closed.png') && layout.includes('cut_012/B/0001.closures.png'), `ZIP: ${layout}`);
+            for (const name of [...cels, 'empty_cut']) await page.click(`${item(name)} .remove`);
+            fs.rmSync(root, { recursive: true });
+        }
 
         step('a 3840×2160 frame: the page stays responsive, cancel stops it');
         await dropFiles(page, [{ name: uhd.name, type: 'image/png', bytes: uhd.png }]);

@@ -10,14 +10,15 @@ use web_sys::{File, FileList};
 use super::backend_picker::BackendPicker;
 use super::compute;
 use super::controls::Controls;
+use super::js;
 use super::queue_list::QueueList;
 use super::state::Ui;
 use super::viewer::Viewer;
 use super::work;
 
-fn files_of(list: Option<FileList>) -> Vec<File> {
+fn files_of(list: Option<FileList>) -> Vec<(String, File)> {
     let Some(list) = list else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
+    (0..list.length()).filter_map(|i| list.get(i)).map(|file| (file.name(), file)).collect()
 }
 
 #[component]
@@ -39,7 +40,9 @@ pub fn App() -> impl IntoView {
     window_event_listener(ev::drop, move |e| {
         e.prevent_default();
         ui.dragging.set(false);
-        work::add_files(ui, files_of(e.data_transfer().and_then(|d| d.files())));
+        if let Some(transfer) = e.data_transfer() {
+            work::add_dropped(ui, js::dropped(&transfer));
+        }
     });
     window_event_listener(ev::paste, move |e| {
         let files = files_of(e.clipboard_data().and_then(|d| d.files()));

@@ -5,8 +5,11 @@ use leptos::prelude::{document, window};
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, BlobPropertyBag, CanvasRenderingContext2d, File, HtmlAnchorElement, HtmlCanvasElement, ImageData, Url,
+    Blob, BlobPropertyBag, CanvasRenderingContext2d, DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry,
+    FileSystemFileEntry, HtmlAnchorElement, HtmlCanvasElement, ImageData, Url,
 };
+
+use fill_line_gaps::engine::has_image_extension;
 
 /// Waits `ms` milliseconds on the event loop (0: lets the page paint and handle input).
 pub async fn sleep(ms: i32) {
@@ -30,6 +33,64 @@ pub fn message(value: &JsValue) -> String {
         return String::from(error.message());
     }
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// One thing dropped on the page.
+pub enum Dropped {
+    File(File),
+    /// A folder (a cut with its folders of cels): its drawings are read from it.
+    Folder(FileSystemDirectoryEntry),
+}
+
+/// What a drop holds. Taken while the drop event runs, after which the browser forgets it.
+pub fn dropped(transfer: &DataTransfer) -> Vec<Dropped> {
+    let items = transfer.items();
+    (0..items.length())
+        .filter_map(|i| items.get(i))
+        .filter(|item| item.kind() == "file")
+        .filter_map(|item| match item.webkit_get_as_entry().ok().flatten() {
+            Some(entry) if entry.is_directory() => Some(Dropped::Folder(entry.unchecked_into())),
+            _ => item.get_as_file().ok().flatten().map(Dropped::File),
+        })
+        .collect()
+}
+
+/// The drawings in a folder at any depth, named by their path from the folder's parent
+/// (`cut_012/A/0001.png`) and in that order. Hidden entries and files that are not images
+/// (notes, project files, `Thumbs.db`) are left out.
+pub async fn drawings_in(folder: &FileSystemDirectoryEntry) -> Result<Vec<(String, File)>, String> {
+    let mut folders = vec![folder.clone()];
+    let mut drawings = Vec::new();
+    while let Some(folder) = folders.pop() {
+        let reader = folder.create_reader();
+        loop {
+            // Each call gives the next batch of entries; an empty one ends the folder.
+            let batch = Promise::new(&mut |resolve, reject| {
+                if let Err(e) = reader.read_entries_with_callback_and_callback(&resolve, &reject) {
+                    let _ = reject.call1(&JsValue::NULL, &e);
+                }
+            });
+            let batch: Array = JsFuture::from(batch).await.map_err(|e| message(&e))?.unchecked_into();
+            if batch.length() == 0 {
+                break;
+            }
+            for entry in batch.iter().map(JsCast::unchecked_into::<FileSystemEntry>) {
+                if entry.name().starts_with('.') {
+                    continue;
+                }
+                if entry.is_directory() {
+                    folders.push(entry.unchecked_into());
+                } else if has_image_extension(std::path::Path::new(&entry.name())) {
+                    let file_entry: FileSystemFileEntry = entry.clone().unchecked_into();
+                    let file = Promise::new(&mut |resolve, reject| file_entry.file_with_callback_and_callback(&resolve, &reject));
+                    let file: File = JsFuture::from(file).await.map_err(|e| message(&e))?.unchecked_into();
+                    drawings.push((entry.full_path().trim_start_matches('/').to_string(), file));
+                }
+            }
+        }
+    }
+    drawings.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(drawings)
 }
 
 pub async fn read_file(file: &File) -> Result<Vec<u8>, String> {

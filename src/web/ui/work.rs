@@ -9,27 +9,58 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use fill_line_gaps::engine::{CompactProbabilities, Drawing, Metadata, Views, closures_layer, composite, decode, encode_png};
+use fill_line_gaps::engine::{
+    CompactProbabilities, Drawing, Metadata, READABLE_FORMATS, Views, closures_layer, composite, decode, encode_png,
+};
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
 use fill_line_gaps::web::settings::{SENSITIVITY_RANGE, threshold_for};
 
 use super::compute::{self, RunError};
-use super::js;
+use super::js::{self, Dropped};
 use super::state::{Current, FileData, Shown, Ui, ViewMode, with_store};
 
 const THUMBNAIL: u32 = 96;
 
-/// Reads, decodes and queues files (a drop, the picker or a paste), then runs the queue.
-/// Unreadable files get an inline error and the others go on.
-pub fn add_files(ui: Ui, files: Vec<File>) {
+/// Queues what was dropped: files as they are, and the drawings inside folders. A folder that
+/// cannot be read or holds no drawings gets an inline error under its name.
+pub fn add_dropped(ui: Ui, dropped: Vec<Dropped>) {
+    spawn_local(async move {
+        let mut files = Vec::new();
+        for item in dropped {
+            match item {
+                Dropped::File(file) => files.push((file.name(), file)),
+                Dropped::Folder(folder) => {
+                    let problem = match js::drawings_in(&folder).await {
+                        Ok(drawings) if drawings.is_empty() => Some(format!("no drawings in this folder ({READABLE_FORMATS})")),
+                        Ok(drawings) => {
+                            files.extend(drawings);
+                            None
+                        }
+                        Err(e) => Some(format!("cannot read the folder: {e}")),
+                    };
+                    if let Some(reason) = problem {
+                        ui.queue.update(|q| {
+                            q.push(&folder.name(), None, Status::Rejected(reason));
+                        });
+                    }
+                }
+            }
+        }
+        add_files(ui, files);
+    });
+}
+
+/// Reads, decodes and queues files (a drop, the picker or a paste), each under the name the
+/// queue shows and exports use, then runs the queue. Unreadable files get an inline error and
+/// the others go on.
+pub fn add_files(ui: Ui, files: Vec<(String, File)>) {
     if files.is_empty() {
         return;
     }
     spawn_local(async move {
-        for file in files {
-            let name = file.name();
+        for (name, file) in files {
             let name = if name.is_empty() { "pasted image".to_string() } else { name };
             let decoded = match js::read_file(&file).await {
                 Err(e) => Err(format!("cannot read the file: {e}")),
