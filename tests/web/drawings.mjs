@@ -45,6 +45,30 @@ export function pencilRectangle() {
     return { ...inked, name: 'pencil-rectangle.png', pixels, png: encodePng(inked.width, inked.height, 1, pixels) };
 }
 
+/** The same rectangle as a scanner saves it: an uncompressed 24-bit BMP, three bytes a pixel. */
+export function gappedScan() {
+    const { width, height, ...grey } = gappedRectangle();
+    const pixels = new Uint8Array(width * height * 3);
+    grey.pixels.forEach((v, i) => pixels.set([v, v, v], i * 3));
+    const row = width * 3; // a multiple of 4: no padding
+    const bmp = Buffer.alloc(54 + row * height);
+    bmp.write('BM', 0);
+    bmp.writeUInt32LE(bmp.length, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(width, 18);
+    bmp.writeInt32LE(height, 22); // positive: rows bottom-up
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            const v = grey.pixels[y * width + x];
+            bmp.set([v, v, v], 54 + (height - 1 - y) * row + x * 3);
+        }
+    }
+    return { ...grey, name: 'gapped-scan.bmp', width, height, channels: 3, pixels, bmp };
+}
+
 /** A small deterministic random generator (mulberry32). */
 function random(seed) {
     return () => {

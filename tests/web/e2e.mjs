@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backendState, download, dropFiles, dropPaths, item, launch, openApp, serveDist, touch } from './browser.mjs';
-import { gappedLayer, gappedRectangle, leaks, lineArtFrame, pencilRectangle } from './drawings.mjs';
+import { gappedLayer, gappedRectangle, gappedScan, leaks, lineArtFrame, pencilRectangle } from './drawings.mjs';
 import { darkness, decodePng, encodePng } from './png.mjs';
 
 const only = process.argv[2];
@@ -66,7 +66,7 @@ function zipNames(bytes) {
 
 /** The downloaded closed drawing: same size and mode, gap closed, original ink unchanged. */
 function checkClosed(file, input = drawing) {
-    const stem = input.name.replace(/\.png$/, '');
+    const stem = input.name.replace(/\.[^.]+$/, '');
     assert.equal(file.name, `${stem}.closed.png`);
     const out = decodePng(file.bytes);
     const { width, height, channels } = input;
@@ -268,6 +268,15 @@ async function scenario(browser, server, mode) {
             assert.match(await page.textContent(item(pencil.name)), /lighter than 50 % grey/);
             assert.doesNotMatch(await page.textContent(item(drawing.name)), /lighter than/);
             await page.click(`${item(pencil.name)} .remove`);
+
+            step('an uncompressed BMP scan (kept as a PNG on the page) closes and stays RGB');
+            const scan = gappedScan();
+            await dropFiles(page, [{ name: scan.name, type: 'image/bmp', bytes: scan.bmp }]);
+            await page.waitForSelector(item(scan.name, 'done'), { timeout: 120_000 });
+            await page.click(item(scan.name));
+            await page.waitForFunction(() => !document.querySelector('#download-png').disabled);
+            checkClosed(await download(page, '#download-png'), scan);
+            await page.click(`${item(scan.name)} .remove`);
             await page.click(item(drawing.name));
         }
 

@@ -107,8 +107,10 @@ impl Ui {
     }
 }
 
-/// Per queued file: its bytes (decoded again when needed, to keep memory per file small) and,
-/// once the model has run, its probability map.
+/// Per queued file: its bytes ([`bytes_to_keep`]: decoded again when needed, to keep memory per
+/// file small) and, once the model has run, its probability map.
+///
+/// [`bytes_to_keep`]: fill_line_gaps::web::kept_bytes::bytes_to_keep
 pub struct FileData {
     pub bytes: Rc<Vec<u8>>,
     /// The model's result, kept small: many files' results stay on the page at once.

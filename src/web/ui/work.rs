@@ -13,6 +13,7 @@ use fill_line_gaps::engine::{
     CompactProbabilities, Drawing, Metadata, READABLE_FORMATS, Views, closures_layer, composite, decode, encode_png,
 };
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
+use fill_line_gaps::web::kept_bytes::bytes_to_keep;
 use fill_line_gaps::web::leak::leak_view;
 use fill_line_gaps::web::queue::{ItemId, Status};
 use fill_line_gaps::web::settings::{SENSITIVITY_RANGE, threshold_for};
@@ -78,7 +79,7 @@ pub fn add_files(ui: Ui, files: Vec<(String, File)>) {
                     let mut id = 0;
                     ui.queue.update(|q| id = q.push(&name, Some(size), Status::Queued));
                     with_store(|s| {
-                        s.files.insert(id, FileData { bytes: Rc::new(bytes), probability: None, thumbnail })
+                        s.files.insert(id, FileData { bytes: Rc::new(bytes_to_keep(bytes, &drawing)), probability: None, thumbnail })
                     });
                     let is_selected = ui.queue.with_untracked(|q| q.selected() == Some(id));
                     let nothing_shown = with_store(|s| s.current.is_none());
