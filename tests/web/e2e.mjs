@@ -92,6 +92,16 @@ function checkClosed(file, input = drawing) {
     return changed;
 }
 
+/** Drops one drawing, checks its downloaded result (`checkClosed`) and removes it again. */
+async function closesAlone(page, input, bytes, type) {
+    await dropFiles(page, [{ name: input.name, type, bytes }]);
+    await page.waitForSelector(item(input.name, 'done'), { timeout: 120_000 });
+    await page.click(item(input.name));
+    await page.waitForFunction(() => !document.querySelector('#download-png').disabled);
+    checkClosed(await download(page, '#download-png'), input);
+    await page.click(`${item(input.name)} .remove`);
+}
+
 async function scenario(browser, server, mode) {
     const { context, page, log } = await openApp(browser, server);
     try {
@@ -253,12 +263,7 @@ async function scenario(browser, server, mode) {
         checkClosed(await download(page, '#download-png'));
 
         step('a transparent line layer (RGBA) is closed and stays RGBA');
-        await dropFiles(page, [{ name: layerDrawing.name, type: 'image/png', bytes: layerDrawing.png }]);
-        await page.waitForSelector(item(layerDrawing.name, 'done'), { timeout: 120_000 });
-        await page.click(item(layerDrawing.name));
-        await page.waitForFunction(() => !document.querySelector('#download-png').disabled);
-        checkClosed(await download(page, '#download-png'), layerDrawing);
-        await page.click(`${item(layerDrawing.name)} .remove`);
+        await closesAlone(page, layerDrawing, layerDrawing.png, 'image/png');
         await page.click(item(drawing.name));
 
         if (mode === 'cpu') {
@@ -271,12 +276,7 @@ async function scenario(browser, server, mode) {
 
             step('an uncompressed BMP scan (kept as a PNG on the page) closes and stays RGB');
             const scan = gappedScan();
-            await dropFiles(page, [{ name: scan.name, type: 'image/bmp', bytes: scan.bmp }]);
-            await page.waitForSelector(item(scan.name, 'done'), { timeout: 120_000 });
-            await page.click(item(scan.name));
-            await page.waitForFunction(() => !document.querySelector('#download-png').disabled);
-            checkClosed(await download(page, '#download-png'), scan);
-            await page.click(`${item(scan.name)} .remove`);
+            await closesAlone(page, scan, scan.bmp, 'image/bmp');
             await page.click(item(drawing.name));
         }
 
