@@ -114,9 +114,8 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
 /// The drawings under `dir`, at any depth, each with its path relative to `root`, so that a
 /// cut's folders of cels (`A/0001.tga`, `B/0001.tga`) keep their layout under the output
 /// directory. Skipped: an output directory inside `root` (a rerun must not close its own
-/// outputs), hidden
-/// entries (`.git`, the `._` files macOS leaves on shared drives) and links to directories
-/// (which can loop).
+/// outputs), hidden entries (`.git`, the `._` files macOS leaves on shared drives) and links
+/// to directories (which can loop).
 fn find_drawings(root: &Path, dir: &Path, out_dir: Option<&Path>, found: &mut Vec<(PathBuf, PathBuf)>, failures: &mut Vec<String>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,

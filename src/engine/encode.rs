@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use image::{DynamicImage, Rgba, RgbaImage};
 
-use super::metadata::Metadata;
+use super::metadata::{Metadata, Resolution};
 
 /// The marking colour for added pixels in previews.
 pub const MARK: Rgba<u8> = Rgba([255, 0, 0, 255]);
@@ -29,7 +29,7 @@ pub fn encode_png(image: &DynamicImage, metadata: &Metadata) -> Result<Vec<u8>, 
     info.color_type = colour;
     info.bit_depth = depth;
     info.icc_profile = metadata.icc_profile_for(image).map(Cow::Borrowed);
-    info.pixel_dims = metadata.resolution.map(|r| png::PixelDimensions { xppu: r.x, yppu: r.y, unit: png::Unit::Meter });
+    info.pixel_dims = metadata.resolution.map(Resolution::png_pixel_dims);
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::with_info(&mut bytes, info)?;
     encoder.set_compression(png::Compression::Fast);
@@ -72,7 +72,6 @@ pub fn closures_layer(closed: &DynamicImage, added: &[bool]) -> DynamicImage {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::engine::Resolution;
     use image::{GrayImage, Luma};
 
     #[test]
@@ -116,7 +115,7 @@ pub(crate) mod tests {
         let mut info = png::Info::with_size(width, (pixels.len() / samples) as u32 / width);
         info.color_type = colour;
         info.icc_profile = metadata.icc_profile.as_deref().map(Cow::Borrowed);
-        info.pixel_dims = metadata.resolution.map(|r| png::PixelDimensions { xppu: r.x, yppu: r.y, unit: png::Unit::Meter });
+        info.pixel_dims = metadata.resolution.map(Resolution::png_pixel_dims);
         info.exif_metadata = exif.map(Cow::Borrowed);
         let mut bytes = Vec::new();
         png::Encoder::with_info(&mut bytes, info).unwrap().write_header().unwrap().write_image_data(pixels).unwrap();

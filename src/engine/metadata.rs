@@ -47,6 +47,11 @@ impl Resolution {
         Self::per_metre(x * 100.0, y * 100.0)
     }
 
+    /// As PNG's `pHYs` chunk holds it.
+    pub fn png_pixel_dims(self) -> png::PixelDimensions {
+        png::PixelDimensions { xppu: self.x, yppu: self.y, unit: png::Unit::Meter }
+    }
+
     /// The resolution of the image turned a quarter: x and y swap.
     pub fn transposed(self) -> Self {
         Self { x: self.y, y: self.x }
