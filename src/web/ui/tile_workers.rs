@@ -39,7 +39,9 @@ pub struct TileWorkers {
     _handlers: Vec<(Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>)>,
 }
 
-/// Replies not yet taken, by worker, and the waiting run to wake when one comes.
+/// Replies not yet taken, by worker, and the waiting run to wake when one comes. A reply is
+/// the worker's message (its output or its error, under the number it answers), or the error
+/// of a worker that crashed.
 #[derive(Default)]
 struct Inbox {
     replies: VecDeque<(usize, Result<JsValue, String>)>,
@@ -69,9 +71,7 @@ impl TileWorkers {
             let worker = Worker::new(SCRIPT).map_err(|e| format!("cannot start a CPU worker: {}", js::message(&e)))?;
             let replies = inbox.clone();
             let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let data = event.data();
-                let reply = if field(&data, "error").is_some() { Err(error_text(&data)) } else { Ok(data) };
-                Inbox::push(&replies, index, reply);
+                Inbox::push(&replies, index, Ok(event.data()));
             });
             let replies = inbox.clone();
             let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
@@ -84,8 +84,8 @@ impl TileWorkers {
         }
         let mut pool = Self { workers, inbox, sent: Cell::new(0), margin: 0, _handlers: handlers };
         for _ in 0..count {
-            let (_, reply) = pool.next_reply().await;
-            let margin = field(&reply?, "margin").and_then(|v| v.as_f64()).ok_or("a CPU worker did not say its margin")?;
+            let reply = pool.next_reply().await.1?;
+            let margin = field(&reply, "margin").and_then(|v| v.as_f64()).ok_or_else(|| error_text(&reply))?;
             pool.margin = margin as usize;
         }
         Ok(pool)
@@ -130,7 +130,7 @@ impl TileWorkers {
             let number = field(&reply, "job").and_then(|v| v.as_f64());
             let Some((tile, sent)) = running[worker] else { continue };
             if number != Some(sent as f64) {
-                continue; // a late reply to an abandoned run
+                continue; // a late reply (output or error) to an abandoned run
             }
             running[worker] = None;
             let output = field(&reply, "output")
