@@ -7,8 +7,10 @@ use std::process::Command;
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
-use crate::engine::{Drawing, GapCloser, INK_LEVEL, ProbabilityMap, TileOptions, composite, decode, has_image_extension};
-use crate::score::{Case, Scores, dilate, is_closed, score, surest_crossing};
+use crate::engine::{Drawing, GapCloser, INK_LEVEL, ProbabilityMap, TileOptions, composite, decode};
+use crate::files::find_drawings;
+use crate::engine::mask::dilate;
+use crate::score::{Case, Scores, is_closed, score, surest_crossing};
 use crate::synth::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps, darkness_bytes};
 
 /// A way to close gaps, compared on the same drawings.
@@ -77,23 +79,17 @@ impl Default for SetOptions {
 /// by the file name so the set is the same on every machine.
 pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, EvalError> {
     let fail = |path: &Path, reason: String| EvalError { path: path.to_owned(), reason };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| fail(dir, e.to_string()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && has_image_extension(p))
-        .collect();
-    paths.sort();
+    let (found, unreadable) = find_drawings(dir, None);
+    if let Some((folder, e)) = unreadable.into_iter().next() {
+        return Err(fail(&folder, e.to_string()));
+    }
     let mut set = Vec::new();
-    for path in paths {
+    for (path, _) in found {
         let bytes = std::fs::read(&path).map_err(|e| fail(&path, e.to_string()))?;
         let drawing = decode(&bytes).map_err(|e| fail(&path, e.to_string()))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let seed = name.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x1000_0000_01B3));
-        let clean = Canvas {
-            width: drawing.width(),
-            height: drawing.height(),
-            darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
-        };
+        let clean = Canvas::of(&drawing);
         let ink = drawing.darkness.iter().filter(|&&d| d >= INK_LEVEL).count();
         for cut_index in 0..options.cuts as u64 {
             let mut rng = Rng::new(seed ^ cut_index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -182,7 +178,7 @@ fn run_method(
 
 /// The network's probability map of a gapped drawing.
 fn run_probability(image: &Drawing, closer: &GapCloser) -> Result<ProbabilityMap, String> {
-    let grid = closer.grid(image.width(), image.height(), TileOptions::default()).map_err(|e| e.to_string())?;
+    let grid = closer.grid(image.width(), image.height(), TileOptions::default().tile_size).map_err(|e| e.to_string())?;
     Ok(closer.predict(&grid, &image.darkness, 1, |_, _| {}))
 }
 

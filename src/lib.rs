@@ -3,12 +3,16 @@
 //!
 //! [`engine`] is the pipeline every front end shares; [`model`] is the network and its weight
 //! files; [`synth`] makes training and evaluation drawings with realistic gaps; [`score`]
-//! measures closures; `train` (native only) fits the network; [`web`] is the browser app's
-//! platform-independent logic (its Leptos front end is the `fill-line-gaps-web` binary).
+//! measures closures; native only, `train` fits the network, `eval` compares it with classical
+//! closings on a dev set and `files` finds drawings in folders and writes results whole;
+//! [`web`] is the browser app's platform-independent logic (its Leptos front end is the
+//! `fill-line-gaps-web` binary).
 
 pub mod engine;
 #[cfg(feature = "native")]
 pub mod eval;
+#[cfg(feature = "native")]
+pub mod files;
 pub mod model;
 pub mod score;
 pub mod synth;

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::INK_LEVEL;
-use crate::engine::regions::paper_regions;
-use crate::synth::gaps::connected;
+use crate::engine::mask::{border_regions, connected, dilate, paper_regions};
 use crate::synth::{Gap, GapKind};
 
 /// Background regions smaller than this are specks, not areas a colourist fills.
@@ -114,9 +113,9 @@ pub fn score(case: &Case) -> Scores {
             *overlap.entry((clean_labels[i], out_labels[i])).or_default() += 1;
         }
     }
-    let touches_border = border_labels(&clean_labels, w, h);
+    let touches_border = border_regions(&clean_labels, w, h);
     for (label, &size) in clean_sizes.iter().enumerate().skip(1) {
-        if size < MIN_REGION || touches_border.contains(&(label as u32)) {
+        if size < MIN_REGION || touches_border[label] {
             continue;
         }
         scores.regions += 1;
@@ -170,49 +169,8 @@ pub fn surest_crossing(probability: &[f32], ink: &[bool], width: usize, gap: &Ga
     0.0
 }
 
-fn border_labels(labels: &[u32], w: usize, h: usize) -> std::collections::BTreeSet<u32> {
-    let rows = (0..w).flat_map(|x| [x, (h - 1) * w + x]);
-    let cols = (0..h).flat_map(|y| [y * w, y * w + w - 1]);
-    rows.chain(cols).map(|i| labels[i]).collect()
-}
 
-/// Pixels within `steps` (chessboard distance) of a set pixel.
-///
-/// The chessboard disc is a square, so it dilates rows and then columns, each by a running
-/// count over a window: linear in the image whatever the distance, which matters because
-/// training synthesis calls it for every sample.
-pub fn dilate(mask: &[bool], w: usize, h: usize, steps: usize) -> Vec<bool> {
-    let mut rows = vec![false; mask.len()];
-    for y in 0..h {
-        dilate_line(&mask[y * w..(y + 1) * w], 1, steps, |x, set| rows[y * w + x] = set);
-    }
-    let mut out = vec![false; mask.len()];
-    for x in 0..w {
-        dilate_line(&rows[x..], w, steps, |y, set| out[y * w + x] = set);
-    }
-    out
-}
 
-/// One line of [`dilate`]: `line[i * stride]` for each place `i` the line has, each written
-/// back as whether a set pixel lies within `steps` places of it.
-fn dilate_line(line: &[bool], stride: usize, steps: usize, mut write: impl FnMut(usize, bool)) {
-    let len = line.len().div_ceil(stride);
-    let mut set_in_window = 0usize;
-    for i in 0..len + steps {
-        if i < len && line[i * stride] {
-            set_in_window += 1;
-        }
-        if let Some(centre) = i.checked_sub(steps) {
-            if centre >= len {
-                break;
-            }
-            write(centre, set_in_window > 0);
-            if let Some(leaving) = centre.checked_sub(steps) {
-                set_in_window -= usize::from(line[leaving * stride]);
-            }
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -274,18 +232,4 @@ mod tests {
         assert_eq!((s.false_ink, s.lost_ink), (1, 1));
     }
 
-    #[test]
-    fn dilation_reaches_exactly_the_chessboard_distance() {
-        let mut rng = crate::synth::Rng::new(7);
-        let (w, h) = (23, 17);
-        for (steps, density) in [(0, 0.2), (1, 0.05), (2, 0.02), (4, 0.01), (30, 0.003)] {
-            let mask: Vec<bool> = (0..w * h).map(|_| rng.chance(density)).collect();
-            let dilated = dilate(&mask, w, h, steps);
-            for (i, &set) in dilated.iter().enumerate() {
-                let (x, y) = (i % w, i / w);
-                let near = (0..w * h).any(|j| mask[j] && (j % w).abs_diff(x) <= steps && (j / w).abs_diff(y) <= steps);
-                assert_eq!(set, near, "pixel ({x}, {y}) at distance {steps}");
-            }
-        }
-    }
 }

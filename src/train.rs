@@ -11,6 +11,7 @@ use burn::tensor::activation::log_sigmoid;
 use rayon::prelude::*;
 
 use crate::engine::{Drawing, GapCloser, TileOptions, composite, DEFAULT_THRESHOLD};
+use crate::files::{find_drawings, write_whole};
 use crate::model::{GapNet, GapNetConfig, load_weights, save_weights};
 use crate::score::{Case, Scores, score};
 use crate::synth::{Canvas, CropScale, Rng, Sample, SampleSource, darkness_bytes};
@@ -59,31 +60,20 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
     move |e| TrainError::Io { path: path.to_owned(), reason: e.to_string() }
 }
 
-/// Writes through a temporary file so an interrupted run never leaves a truncated file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
-    let temporary = path.with_extension("partial");
-    std::fs::write(&temporary, bytes).map_err(io_error(&temporary))?;
-    std::fs::rename(&temporary, path).map_err(io_error(path))
-}
 
-/// Clean line art from PNGs (and other images) under `dirs`, as darkness canvases.
+/// Clean line art from the drawings under `dirs` (at any depth, as the CLI finds them), as
+/// darkness canvases.
 pub fn load_drawings(dirs: &[PathBuf]) -> Result<Vec<Canvas>, TrainError> {
     let mut drawings = Vec::new();
     for dir in dirs {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(io_error(dir))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && crate::engine::has_image_extension(p))
-            .collect();
-        entries.sort();
-        for path in entries {
+        let (found, unreadable) = find_drawings(dir, None);
+        if let Some((folder, e)) = unreadable.into_iter().next() {
+            return Err(io_error(&folder)(e));
+        }
+        for (path, _) in found {
             let bytes = std::fs::read(&path).map_err(io_error(&path))?;
             let drawing = crate::engine::decode(&bytes).map_err(|e| TrainError::Io { path: path.clone(), reason: e.to_string() })?;
-            drawings.push(Canvas {
-                width: drawing.width(),
-                height: drawing.height(),
-                darkness: drawing.darkness.iter().map(|&d| d as f32 / 255.0).collect(),
-            });
+            drawings.push(Canvas::of(&drawing));
         }
     }
     Ok(drawings)
@@ -133,7 +123,7 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
         let clean = darkness_bytes(&sample.target);
         let gapped = Canvas { width: 256, height: 256, darkness: sample.input };
         let drawing = Drawing::from_image(image::DynamicImage::ImageLuma8(gapped.to_image()));
-        let grid = closer.grid(256, 256, TileOptions::default()).expect("default tiles fit");
+        let grid = closer.grid(256, 256, TileOptions::default().tile_size).expect("default tiles fit");
         let probability = closer.predict(&grid, &drawing.darkness, 4, |_, _| {});
         let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);
         let output = Drawing::from_image(closure.image).darkness;
@@ -147,6 +137,9 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
     let drawings = load_drawings(&options.source_dirs)?;
     let source = if drawings.is_empty() { SampleSource::Procedural } else { SampleSource::Drawings(drawings, options.crop_scale) };
     std::fs::create_dir_all(&options.checkpoint_dir).map_err(io_error(&options.checkpoint_dir))?;
+    if let Some(folder) = options.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(io_error(folder))?;
+    }
     let model_path = options.checkpoint_dir.join("model.bpk");
     let optimizer_path = options.checkpoint_dir.join("optimizer.bpk");
     let step_path = options.checkpoint_dir.join("step");
@@ -226,11 +219,11 @@ pub fn train(options: &TrainOptions) -> Result<(), TrainError> {
         }
         if step % options.checkpoint_every == 0 || step == end {
             let bytes = save_weights(&model, &config)?;
-            write_atomically(&model_path, &bytes)?;
+            write_whole(&model_path, &bytes).map_err(io_error(&model_path))?;
             let state = optimizer.into_bytes().map_err(|e| TrainError::Optimizer(e.to_string()))?;
-            write_atomically(&optimizer_path, &state)?;
-            write_atomically(&step_path, step.to_string().as_bytes())?;
-            write_atomically(&options.out, &bytes)?;
+            write_whole(&optimizer_path, &state).map_err(io_error(&optimizer_path))?;
+            write_whole(&step_path, step.to_string().as_bytes()).map_err(io_error(&step_path))?;
+            write_whole(&options.out, &bytes).map_err(io_error(&options.out))?;
             let scores = validate(&model.valid(), &config, options, &source);
             eprintln!(
                 "checkpoint step {step}: closure {:.3}  regions {:.3}  false ink {:.0}/MP  lost ink {}",

@@ -189,6 +189,8 @@ fn rejects_bad_options_and_weights() {
     let out = dir.path().join("out");
     let run = cli().arg(&input).arg("-o").arg(&out).args(["--threshold", "1.5"]).output().unwrap();
     assert!(!run.status.success());
+    let run = cli().arg(&input).arg("-o").arg(&out).args(["--jobs", "100000"]).output().unwrap();
+    assert!(!run.status.success() && String::from_utf8_lossy(&run.stderr).contains("--jobs"));
     let run = cli().arg(&input).arg("-o").arg(&out).args(["--views", "4"]).output().unwrap();
     assert!(String::from_utf8_lossy(&run.stderr).contains("must be 1 or 2"));
     let run = cli().arg(&input).arg("-o").arg(&out).args(["--tile-size", "16"]).output().unwrap();
@@ -280,6 +282,24 @@ fn training_resumes_grows_wider_fine_tunes_and_refuses_to_shrink() {
     assert!(!shrunk.status.success() && log.contains("only get wider"), "{log}");
 }
 
+#[test]
+fn training_writes_its_weights_into_a_folder_it_creates() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("runs/a/gapnet.bpk");
+    let run = cli()
+        .args(["train", "--patch", "64", "--batch", "1", "--steps", "1", "--widths", "8,8,8", "--validation-samples", "1"])
+        .arg("--out")
+        .arg(&out)
+        .arg("--checkpoint-dir")
+        .arg(dir.path().join("checkpoint"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(out.is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["gapnet.bpk"], "only the weights, no partial file");
+}
+
 /// Training on wgpu (lavapipe under `tests/run.sh`), validation included, then resuming on the
 /// CPU from that checkpoint's weights and optimizer state, with a warm restart on scaled crops of
 /// a drawing.
@@ -304,6 +324,7 @@ fn training_runs_on_wgpu_and_resumes_on_the_cpu() {
     let drawings = dir.path().join("drawings");
     std::fs::create_dir(&drawings).unwrap();
     write_png(&drawings.join("shapes.png"), &DynamicImage::ImageLuma8(common::gapped_shapes(0).0));
+    std::fs::write(drawings.join("._shapes.png"), b"Mac OS X resource fork").unwrap();
     let drawings = drawings.to_str().unwrap();
     let on_cpu = train("4", &["--schedule-start", "2", "--drawings", drawings, "--crop-scale", "0.5,1"]);
     let log = String::from_utf8_lossy(&on_cpu.stderr);
@@ -317,6 +338,8 @@ fn eval_reports_every_gap_as_the_table_counts_it() {
     let drawings = dir.path().join("clean");
     std::fs::create_dir(&drawings).unwrap();
     write_png(&drawings.join("shapes.png"), &DynamicImage::ImageLuma8(common::gapped_shapes(0).0));
+    // What macOS leaves beside a file on a shared drive: not a drawing, and skipped.
+    std::fs::write(drawings.join("._shapes.png"), b"Mac OS X resource fork").unwrap();
     let (report, table) = (dir.path().join("gaps.csv"), dir.path().join("table.md"));
     let run = cli()
         .arg("eval")

@@ -7,7 +7,7 @@ use burn::prelude::Device;
 use image::{DynamicImage, GenericImageView, ImageBuffer, Luma};
 
 use fill_line_gaps::engine::{
-    DEFAULT_THRESHOLD, Drawing, GapCloser, INK_LEVEL, TileGrid, TileOptions, composite, decode,
+    DEFAULT_THRESHOLD, Drawing, GapCloser, INK_LEVEL, TileGrid, composite, decode,
 };
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 use fill_line_gaps::synth::{Rng, SitePicking, cut_gaps, drawing::procedural};
@@ -17,7 +17,7 @@ fn closer() -> GapCloser {
 }
 
 fn close(closer: &GapCloser, drawing: &Drawing, tile_size: usize) -> fill_line_gaps::engine::Closure {
-    let grid = closer.grid(drawing.width(), drawing.height(), TileOptions { tile_size, batch: 3 }).unwrap();
+    let grid = closer.grid(drawing.width(), drawing.height(), tile_size).unwrap();
     let probability = closer.predict(&grid, &drawing.darkness, 3, |_, _| {});
     composite(drawing, &probability, DEFAULT_THRESHOLD)
 }
@@ -31,7 +31,7 @@ fn tiled_inference_equals_whole_image_inference() {
     let (cut, _) = cut_gaps(&clean, 12, 16.0, SitePicking::Random, &mut rng);
     let image = image::imageops::crop_imm(&cut.to_image(), 0, 0, 389, 277).to_image();
     let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
-    let tiled_grid = closer.grid(389, 277, TileOptions { tile_size: 320, batch: 3 }).unwrap();
+    let tiled_grid = closer.grid(389, 277, 320).unwrap();
     assert!(tiled_grid.len() >= 6, "only {} tiles", tiled_grid.len());
     let whole_grid = TileGrid::whole(389, 277, closer.margin());
     assert_eq!(whole_grid.len(), 1);

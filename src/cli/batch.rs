@@ -11,10 +11,11 @@ use std::sync::{Mutex, mpsc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use fill_line_gaps::engine::{
-    Drawing, GapCloser, ProbabilityMap, TileOptions, closures_layer, composite, decode, encode_png, has_image_extension,
-    marked,
+    Drawing, GapCloser, ProbabilityMap, TileOptions, closures_layer, composite, decode, encode_png, marked,
 };
-use super::{CloseArgs, load_closer};
+use fill_line_gaps::files::{find_drawings, write_whole};
+
+use super::CloseArgs;
 
 /// Frames inferred at the same time.
 const MODEL_WORKERS: usize = 2;
@@ -25,7 +26,7 @@ struct Job {
     output: PathBuf,
 }
 
-pub fn close_all(args: &CloseArgs) -> ExitCode {
+pub fn close_all(closer: &GapCloser, args: &CloseArgs) -> ExitCode {
     let out_dir = args.out_dir.as_deref().expect("clap requires --out-dir");
     let (mut jobs, mut failures) = plan(&args.inputs, out_dir);
     for failure in &failures {
@@ -50,20 +51,13 @@ pub fn close_all(args: &CloseArgs) -> ExitCode {
         eprintln!("error: {}: cannot create the output directory: {e}", out_dir.display());
         return ExitCode::FAILURE;
     }
-    let closer = match load_closer(args.backend, args.weights.as_deref(), args.views.views) {
-        Ok(closer) => closer,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let options = TileOptions { tile_size: args.tile_size, ..TileOptions::default() };
-    if let Err(e) = closer.grid(1, 1, options) {
+    if let Err(e) = closer.grid(1, 1, options.tile_size) {
         eprintln!("error: --tile-size: {e}");
         return ExitCode::FAILURE;
     }
     let progress = Progress::new(jobs.len(), args.quiet);
-    let errors = run_pipeline(&jobs, &closer, args, options, &progress);
+    let errors = run_pipeline(&jobs, closer, args, options, &progress);
     progress.finish();
     failures.extend(errors);
     if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
@@ -75,13 +69,11 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
     // (input, its path under the output directory)
     let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut failures = Vec::new();
-    let out_dir_canonical = out_dir.canonicalize().ok();
     for input in inputs {
         if input.is_dir() {
-            let mut found = Vec::new();
-            find_drawings(input, input, out_dir_canonical.as_deref(), &mut found, &mut failures);
-            found.sort();
+            let (found, unreadable) = find_drawings(input, Some(out_dir));
             files.extend(found);
+            failures.extend(unreadable.iter().map(|(dir, e)| format!("{}: {e}", dir.display())));
         } else {
             match input.file_name() {
                 Some(name) => files.push((input.clone(), PathBuf::from(name))),
@@ -111,34 +103,6 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
     (jobs, failures)
 }
 
-/// The drawings under `dir`, at any depth, each with its path relative to `root`, so that a
-/// cut's folders of cels (`A/0001.tga`, `B/0001.tga`) keep their layout under the output
-/// directory. Skipped: an output directory inside `root` (a rerun must not close its own
-/// outputs), hidden entries (`.git`, the `._` files macOS leaves on shared drives) and links
-/// to directories (which can loop).
-fn find_drawings(root: &Path, dir: &Path, out_dir: Option<&Path>, found: &mut Vec<(PathBuf, PathBuf)>, failures: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            failures.push(format!("{}: {e}", dir.display()));
-            return;
-        }
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            if out_dir.is_none_or(|out| path.canonicalize().is_ok_and(|p| p != out)) {
-                find_drawings(root, &path, out_dir, found, failures);
-            }
-        } else if path.is_file() && has_image_extension(&path) {
-            let place = path.strip_prefix(root).expect("found under the root").to_path_buf();
-            found.push((path, place));
-        }
-    }
-}
 
 /// Whether every output the options ask for exists and was written after the input changed.
 fn is_done(job: &Job, args: &CloseArgs) -> bool {
@@ -157,7 +121,7 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 /// Decoders feed the model workers, which feed the encoders; bounded channels keep at most a
 /// few frames in memory.
 fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: TileOptions, progress: &Progress) -> Vec<String> {
-    let workers = args.jobs.max(1);
+    let workers = usize::from(args.jobs).min(jobs.len());
     let next = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
     let fail = |job: &Job, reason: String| {
@@ -218,7 +182,7 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
                     let received = decoded_rx.lock().expect("no panics while holding the lock").recv();
                     let Ok((index, drawing)) = received else { break };
                     let job = &jobs[index];
-                    let grid = match closer.grid(drawing.width(), drawing.height(), options) {
+                    let grid = match closer.grid(drawing.width(), drawing.height(), options.tile_size) {
                         Ok(grid) => grid,
                         Err(e) => {
                             fail(job, e.to_string());
@@ -262,21 +226,10 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
     Ok(closure.added_pixels)
 }
 
-/// Writes beside `path` under a hidden name, then renames: an interrupted batch leaves no
-/// truncated output that looks finished (and that `--skip-done` would keep).
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let partial = path.with_file_name(format!(".{name}.part"));
-    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    written
-}
 
 /// A bar over files (with the tiles of each file in the network) on a terminal; one
 /// tab-separated line per finished file (`input`, `output`, added pixels) on stdout otherwise;
-/// only errors when quiet.
+/// only errors and warnings when quiet.
 struct Progress {
     bar: Option<ProgressBar>,
     quiet: bool,

@@ -57,11 +57,13 @@ fn cpu_seconds() -> f64 {
     seconds(u.ru_utime) + seconds(u.ru_stime)
 }
 
-/// Peak resident memory of this process, in MiB (Linux), after resetting the peak.
+/// Resets the kernel's count of this process's peak resident memory (Linux), so that
+/// [`peak_mib`] measures from here.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Peak resident memory of this process since the last [`reset_peak`], in MiB (Linux).
 fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -103,7 +105,7 @@ impl Row {
 /// Median seconds of our whole frame (tiles, model, stitching, composite) and the peak memory.
 fn ours(closer: &GapCloser, options: &BenchOptions, (width, height): (u32, u32)) -> Result<(f64, Option<f64>), String> {
     let drawing = frame(width, height);
-    let grid = closer.grid(width as usize, height as usize, options.tiles).map_err(|e| e.to_string())?;
+    let grid = closer.grid(width as usize, height as usize, options.tiles.tile_size).map_err(|e| e.to_string())?;
     let mut times = Vec::new();
     reset_peak();
     for _ in 0..options.runs.max(1) + 1 {
@@ -149,7 +151,7 @@ fn seed(runner: &Path, python: &Path, (width, height): (u32, u32), runs: usize) 
 
 /// Pushes `frames` 1080p PNGs through the CLI's pipeline; returns seconds per frame and the
 /// CPU seconds per wall second (2.0 = both cores busy all the time).
-fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
+fn batch_through_cli(closer: &GapCloser, options: &BenchOptions) -> Result<(f64, f64), String> {
     let dir = std::env::temp_dir().join(format!("fill-line-gaps-bench-{}", std::process::id()));
     let (inputs, outputs) = (dir.join("in"), dir.join("out"));
     std::fs::create_dir_all(&inputs).map_err(|e| format!("{}: {e}", inputs.display()))?;
@@ -173,7 +175,7 @@ fn batch_through_cli(options: &BenchOptions) -> Result<(f64, f64), String> {
         quiet: true,
     };
     let (started, cpu) = (Instant::now(), cpu_seconds());
-    let status = batch::close_all(&args);
+    let status = batch::close_all(closer, &args);
     let (wall, cpu) = (started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     let _ = std::fs::remove_dir_all(&dir);
     if status != ExitCode::SUCCESS {
@@ -212,7 +214,7 @@ pub fn bench(closer: &GapCloser, options: &BenchOptions) -> ExitCode {
         }
     }
     if options.batch_frames > 0 {
-        match batch_through_cli(options) {
+        match batch_through_cli(closer, options) {
             Ok((seconds, busy)) => println!(
                 "\nCLI batch of {} 1920×1080 PNGs (decode → model → composite → encode): {seconds:.3} s per frame, \
                  {busy:.2} CPU-seconds per second of wall time on {} cores",

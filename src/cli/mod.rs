@@ -50,8 +50,8 @@ pub struct CloseArgs {
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
     /// Files decoded and encoded in parallel while the model runs.
-    #[arg(long, default_value_t = 2)]
-    pub jobs: usize,
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
     /// Weights to use instead of the built-in model.
     #[arg(long)]
     pub weights: Option<PathBuf>,
@@ -59,7 +59,7 @@ pub struct CloseArgs {
     /// batch (the settings they were made with are not compared).
     #[arg(long)]
     pub skip_done: bool,
-    /// No progress bar and no per-file lines; errors are still reported.
+    /// No progress bar and no per-file lines; errors and warnings are still reported.
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -273,42 +273,32 @@ pub fn run() -> ExitCode {
                 }
             }
         }
-        Some(Command::Bench(args)) => match load_closer(args.backend, None, args.views.views) {
-            Ok(closer) => {
-                if !args.seed_runner.is_file() {
+        Some(Command::Bench(args)) => with_closer(args.backend, None, args.views.views, |closer| {
+            if !args.seed_runner.is_file() {
                     eprintln!("warning: {}: not found, the seed network is left out", args.seed_runner.display());
                 }
-                bench::bench(
-                    &closer,
-                    &bench::BenchOptions {
-                        backend: args.backend,
-                        tiles: TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) },
-                        runs: args.runs,
-                        views: args.views.views,
-                        seed: args.seed_runner.is_file().then(|| (args.seed_runner.clone(), args.python.clone())),
-                        batch_frames: args.batch_frames,
-                    },
-                )
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Some(Command::Eval(args)) => eval(&args),
-        None => batch::close_all(&cli.close),
+            bench::bench(
+                closer,
+                &bench::BenchOptions {
+                    backend: args.backend,
+                    tiles: TileOptions { tile_size: args.tile_size, batch: args.batch.max(1) },
+                    runs: args.runs,
+                    views: args.views.views,
+                    seed: args.seed_runner.is_file().then(|| (args.seed_runner.clone(), args.python.clone())),
+                    batch_frames: args.batch_frames,
+                },
+            )
+        }),
+        Some(Command::Eval(args)) => with_closer(Backend::Cpu, args.weights.as_deref(), args.views.views, |closer| eval(closer, &args)),
+        None => {
+            let close = &cli.close;
+            with_closer(close.backend, close.weights.as_deref(), close.views.views, |closer| batch::close_all(closer, close))
+        }
     }
 }
 
-fn eval(args: &EvalArgs) -> ExitCode {
+fn eval(closer: &GapCloser, args: &EvalArgs) -> ExitCode {
     use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
-    let closer = match load_closer(Backend::Cpu, args.weights.as_deref(), args.views.views) {
-        Ok(closer) => closer,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg }) {
         Ok(set) if !set.is_empty() => set,
         Ok(_) => {
@@ -332,7 +322,7 @@ fn eval(args: &EvalArgs) -> ExitCode {
     let mut rows = Vec::new();
     let mut gap_report = String::new();
     let report = args.gap_report.as_ref().map(|_| &mut gap_report);
-    for (method, result) in methods.iter().zip(evaluate(&methods, &set, &closer, args.outputs.as_deref(), report)) {
+    for (method, result) in methods.iter().zip(evaluate(&methods, &set, closer, args.outputs.as_deref(), report)) {
         match result {
             Ok(scores) => rows.push((method.name(), scores)),
             Err(e) => eprintln!("warning: {} skipped: {e}", method.name()),
@@ -371,8 +361,19 @@ fn device_for(backend: Backend) -> Device {
     })
 }
 
-/// The network on the chosen device, from `weights` or the built-in model, seeing `views`.
-pub fn load_closer(backend: Backend, weights: Option<&Path>, views: Views) -> Result<GapCloser, String> {
+/// Runs `command` with the network on the chosen device, from `weights` or the built-in model,
+/// seeing `views`; a model that cannot be loaded is reported and fails the command.
+fn with_closer(backend: Backend, weights: Option<&Path>, views: Views, command: impl FnOnce(&GapCloser) -> ExitCode) -> ExitCode {
+    match load_closer(backend, weights, views) {
+        Ok(closer) => command(&closer),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_closer(backend: Backend, weights: Option<&Path>, views: Views) -> Result<GapCloser, String> {
     let device = device_for(backend);
     let (bytes, name) = match weights {
         Some(path) => (std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?, path.display().to_string()),

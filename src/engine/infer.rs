@@ -124,8 +124,9 @@ impl GapCloser {
         self.config.receptive_radius()
     }
 
-    pub fn grid(&self, width: usize, height: usize, options: TileOptions) -> Result<TileGrid, TileSizeError> {
-        TileGrid::new(width, height, options.tile_size, self.margin())
+    /// Tiles of side `tile_size` over a `width`×`height` image, with this network's margin.
+    pub fn grid(&self, width: usize, height: usize, tile_size: usize) -> Result<TileGrid, TileSizeError> {
+        TileGrid::new(width, height, tile_size, self.margin())
     }
 
     /// The network's input for `tiles` of the grid, as one batch tensor.

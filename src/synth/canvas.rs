@@ -7,6 +7,10 @@ pub fn darkness_bytes(plane: &[f32]) -> Vec<u8> {
     plane.iter().map(|&d| (d.clamp(0.0, 1.0) * 255.0).round() as u8).collect()
 }
 
+/// Darkness from which a pixel counts as ink: the engine's [`crate::engine::INK_LEVEL`] on
+/// this 0–1 scale.
+pub const INK_DARKNESS: f32 = 0.5;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Canvas {
     pub width: usize,
@@ -17,6 +21,12 @@ pub struct Canvas {
 impl Canvas {
     pub fn new(width: usize, height: usize) -> Self {
         Self { width, height, darkness: vec![0.0; width * height] }
+    }
+
+    /// A decoded drawing's darkness, to train on or cut gaps into.
+    pub fn of(drawing: &crate::engine::Drawing) -> Self {
+        let darkness = drawing.darkness.iter().map(|&d| f32::from(d) / 255.0).collect();
+        Self { width: drawing.width(), height: drawing.height(), darkness }
     }
 
     pub fn get(&self, x: i64, y: i64) -> f32 {
@@ -76,7 +86,7 @@ impl Canvas {
     }
 
     pub fn is_ink(&self, x: i64, y: i64) -> bool {
-        self.get(x, y) >= 0.5
+        self.get(x, y) >= INK_DARKNESS
     }
 
     /// The drawing as a user would have it: dark lines on white paper.

@@ -59,8 +59,7 @@ pub fn procedural(size: usize, rng: &mut Rng) -> Canvas {
     if rng.chance(0.3) {
         // Construction lines: too faint to be ink, and never to be closed.
         for _ in 0..rng.below(1, 4) {
-            let mut faint = Pen { width: rng.range(0.8, 2.0), aliased: false, ink: rng.range(0.1, 0.35) };
-            faint.width = faint.width.max(0.8);
+            let faint = Pen { width: rng.range(0.8, 2.0), aliased: false, ink: rng.range(0.1, 0.35) };
             let stroke = pressure_curve(s, &faint, rng);
             canvas.stroke(&stroke, faint.ink, false);
         }

@@ -5,7 +5,9 @@
 
 use std::f32::consts::PI;
 
+use super::canvas::INK_DARKNESS;
 use super::{Canvas, Rng};
+use crate::engine::mask::connected;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GapKind {
@@ -61,7 +63,7 @@ pub enum SitePicking {
 pub fn cut_gaps(clean: &Canvas, count: usize, max_length: f32, picking: SitePicking, rng: &mut Rng) -> (Canvas, Vec<Gap>) {
     let mut cut = clean.clone();
     let mut gaps: Vec<Gap> = Vec::new();
-    let ink: Vec<usize> = (0..clean.darkness.len()).filter(|&i| clean.darkness[i] >= 0.5).collect();
+    let ink: Vec<usize> = (0..clean.darkness.len()).filter(|&i| clean.darkness[i] >= INK_DARKNESS).collect();
     if ink.is_empty() {
         return (cut, gaps);
     }
@@ -150,7 +152,7 @@ impl Site {
         let (nx, ny) = stroke_normal(canvas, px, py)?;
         let reach = |sign: f32| {
             let mut t = 0.0;
-            while t < 10.0 && canvas.sample(px + sign * nx * (t + 0.5) - 0.5, py + sign * ny * (t + 0.5) - 0.5) >= 0.5 {
+            while t < 10.0 && canvas.sample(px + sign * nx * (t + 0.5) - 0.5, py + sign * ny * (t + 0.5) - 0.5) >= INK_DARKNESS {
                 t += 0.5;
             }
             t
@@ -249,7 +251,7 @@ fn ring_exits(canvas: &Canvas, x: f32, y: f32, radius: f32) -> Vec<f32> {
     let on: Vec<bool> = (0..n)
         .map(|i| {
             let a = i as f32 / n as f32 * 2.0 * PI;
-            canvas.sample(x + a.cos() * radius - 0.5, y + a.sin() * radius - 0.5) >= 0.5
+            canvas.sample(x + a.cos() * radius - 0.5, y + a.sin() * radius - 0.5) >= INK_DARKNESS
         })
         .collect();
     let Some(start) = (0..n).find(|&i| !on[i]) else { return Vec::new() };
@@ -345,33 +347,6 @@ fn snap_to_ink(canvas: &Canvas, (x, y): (f32, f32)) -> Option<(usize, usize)> {
     best
 }
 
-/// Whether `a` and `b` are joined through pixels where `is_ink` holds (8-connected), staying
-/// inside `window`.
-pub fn connected(is_ink: impl Fn(usize, usize) -> bool, window: (usize, usize, usize, usize), a: (usize, usize), b: (usize, usize)) -> bool {
-    let (x0, y0, x1, y1) = window;
-    let w = x1 - x0;
-    let mut seen = vec![false; w * (y1 - y0)];
-    let mut stack = vec![a];
-    if !is_ink(a.0, a.1) {
-        return false;
-    }
-    seen[(a.1 - y0) * w + a.0 - x0] = true;
-    while let Some((x, y)) = stack.pop() {
-        if (x, y) == b {
-            return true;
-        }
-        for ny in y.saturating_sub(1).max(y0)..(y + 2).min(y1) {
-            for nx in x.saturating_sub(1).max(x0)..(x + 2).min(x1) {
-                let k = (ny - y0) * w + nx - x0;
-                if !seen[k] && is_ink(nx, ny) {
-                    seen[k] = true;
-                    stack.push((nx, ny));
-                }
-            }
-        }
-    }
-    false
-}
 
 #[cfg(test)]
 mod tests {

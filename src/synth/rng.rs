@@ -38,9 +38,4 @@ impl Rng {
         let (u, v) = (self.unit().max(1e-7), self.unit());
         (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
     }
-
-    /// A new independent generator, for splitting one seed into per-sample seeds.
-    pub fn fork(&mut self) -> Self {
-        Self::new(self.next_u64())
-    }
 }

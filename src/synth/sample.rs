@@ -2,8 +2,8 @@
 //! that concentrates learning on the gaps and on the paper where false ink would appear.
 
 use super::drawing::procedural;
-use crate::engine::regions::paper_regions;
-use crate::score::dilate;
+use crate::engine::mask::{dilate, paper_regions};
+use super::canvas::INK_DARKNESS;
 use super::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps};
 
 /// Where clean drawings come from.
@@ -85,7 +85,7 @@ impl SampleSource {
     pub fn sample(&self, size: usize, rng: &mut Rng) -> Sample {
         let clean = loop {
             let clean = self.clean(size, rng);
-            let ink = clean.darkness.iter().filter(|&&d| d >= 0.5).count();
+            let ink = clean.darkness.iter().filter(|&&d| d >= INK_DARKNESS).count();
             if ink > size * size / 100 {
                 break clean;
             }
@@ -94,7 +94,7 @@ impl SampleSource {
         let (mut input, gaps) = cut_gaps(&clean, count, 16.0, SitePicking::RarestKind, rng);
         let boost = gap_boost(&clean, &input, &gaps);
         degrade(&mut input, rng);
-        let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
+        let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= INK_DARKNESS { 1.0 } else { 0.0 }).collect();
         let weight = loss_weight(&input, &target, &boost, size);
         Sample { size, input: input.darkness, target, weight, gaps }
     }
@@ -170,7 +170,7 @@ fn box_blur(canvas: &mut Canvas) {
 /// its size earns, times [`HARD_KIND_BOOST`] for a cut inside the window of a corner or
 /// junction gap; 1 elsewhere.
 fn gap_boost(clean: &Canvas, gapped: &Canvas, gaps: &[Gap]) -> Vec<f32> {
-    let kept: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| !(c >= 0.5 && g < 0.5)).collect();
+    let kept: Vec<bool> = clean.darkness.iter().zip(&gapped.darkness).map(|(&c, &g)| !(c >= INK_DARKNESS && g < INK_DARKNESS)).collect();
     let (labels, sizes) = paper_regions(&kept, clean.width, clean.height);
     let mut hard = vec![false; sizes.len()];
     for gap in gaps.iter().filter(|gap| matches!(gap.kind, GapKind::Corner | GapKind::Junction)) {
@@ -194,7 +194,7 @@ fn gap_boost(clean: &Canvas, gapped: &Canvas, gaps: &[Gap]) -> Vec<f32> {
 }
 
 fn loss_weight(input: &Canvas, target: &[f32], boost: &[f32], size: usize) -> Vec<f32> {
-    let input_ink: Vec<bool> = input.darkness.iter().map(|&d| d >= 0.5).collect();
+    let input_ink: Vec<bool> = input.darkness.iter().map(|&d| d >= INK_DARKNESS).collect();
     let near = dilate(&input_ink, size, size, 4);
     (0..size * size)
         .map(|i| match (input_ink[i], target[i] > 0.5) {
@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(boost[20 * 40 + 12], 1.0, "a 70-pixel cut is not small");
         assert_eq!(boost[5 * 40 + 21], 1.0);
         assert_eq!(boost[27 * 40], 1.0);
-        let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= 0.5 { 1.0 } else { 0.0 }).collect();
+        let target: Vec<f32> = clean.darkness.iter().map(|&d| if d >= INK_DARKNESS { 1.0 } else { 0.0 }).collect();
         let weight = loss_weight(&gapped, &target, &boost, 40);
         assert_eq!(weight[5 * 40 + 20], GAP_WEIGHT * MAX_SMALL_GAP_BOOST);
         assert_eq!(weight[20 * 40 + 12], GAP_WEIGHT);

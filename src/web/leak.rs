@@ -2,7 +2,7 @@
 //! own colour; paper that reaches the image border (where a fill leaks out) stays white. Shown
 //! before and after closing, with the number of closed regions.
 
-use crate::engine::regions::paper_regions;
+use crate::engine::mask::{border_regions, paper_regions};
 
 /// Closed regions smaller than this are specks between strokes, not areas a colourist
 /// fills: they are shown grey and not counted.
@@ -24,7 +24,7 @@ pub struct LeakView {
 /// Colours the paper regions of an ink mask (`true` = ink).
 pub fn leak_view(ink: &[bool], width: usize, height: usize) -> LeakView {
     let (labels, sizes) = paper_regions(ink, width, height);
-    let open = border_labels(&labels, width, height);
+    let open = border_regions(&labels, width, height);
     // A region's colour comes from its first pixel in scan order, so a region that closing
     // does not change keeps its colour from the before view to the after view.
     let mut first = vec![usize::MAX; sizes.len()];
@@ -47,20 +47,6 @@ pub fn leak_view(ink: &[bool], width: usize, height: usize) -> LeakView {
     LeakView { width, height, rgba, closed_regions }
 }
 
-/// Per label, whether the region touches the image border.
-fn border_labels(labels: &[u32], width: usize, height: usize) -> Vec<bool> {
-    let count = labels.iter().copied().max().unwrap_or(0) as usize + 1;
-    let mut open = vec![false; count];
-    if width == 0 || height == 0 {
-        return open;
-    }
-    let rows = (0..width).flat_map(|x| [x, (height - 1) * width + x]);
-    let cols = (0..height).flat_map(|y| [y * width, y * width + width - 1]);
-    for i in rows.chain(cols) {
-        open[labels[i] as usize] = labels[i] != 0;
-    }
-    open
-}
 
 /// A saturated, light colour from a seed: hues spread by the golden ratio so neighbouring
 /// regions differ clearly; never near white, grey or the marking red's darkness.

@@ -96,14 +96,6 @@ impl Queue {
         &self.items
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     pub fn get(&self, id: ItemId) -> Option<&Item> {
         self.items.iter().find(|item| item.id == id)
     }
@@ -209,7 +201,7 @@ mod tests {
         assert!(queue.get(bad).unwrap().status.is_error());
         queue.clear_rejected();
         assert!(queue.get(bad).is_none());
-        assert_eq!(queue.len(), 2);
+        assert_eq!(queue.items().len(), 2);
     }
 
     #[test]

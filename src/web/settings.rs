@@ -1,9 +1,7 @@
 //! Compute and view settings of the web app: the backends, their tile sizes, and the
 //! sensitivity slider's mapping to the engine's threshold.
 
-use crate::engine::tile::round_up_to_stride;
-use crate::engine::{DEFAULT_THRESHOLD, TileGrid, TileOptions, Views};
-use crate::model::GapNetConfig;
+use crate::engine::{DEFAULT_THRESHOLD, TileGrid, TileOptions};
 
 /// Where the model runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,20 +39,6 @@ pub fn cpu_tile_size(width: usize, height: usize, margin: usize, workers: usize)
         .map_or(CPU_TILE_SIZES[0], |(size, _)| size)
 }
 
-/// WebGPU's default `maxStorageBufferBindingSize`.
-pub const WEBGPU_MAX_BUFFER: usize = 128 << 20;
-
-/// An upper bound of the largest activation buffer (bytes) a batch of tiles needs with
-/// `views`: the widest concatenation at quarter and eighth resolution of the largest view, in f32.
-pub fn largest_buffer_bytes(config: &GapNetConfig, options: TileOptions, views: Views) -> usize {
-    let [c1, c2, c3] = config.widths;
-    let side = views.largest_side(round_up_to_stride(options.tile_size));
-    let quarter = (c2 + c1).max(c1 + 16) * (side / 4).pow(2);
-    let eighth = (c3 + c2) * (side / 8).pow(2);
-    let full = side * side;
-    options.batch * quarter.max(eighth).max(full) * 4
-}
-
 /// The sensitivity slider runs from 1 to 99; higher closes more (a lower threshold).
 pub const SENSITIVITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
 
@@ -71,6 +55,23 @@ pub fn default_sensitivity() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Views;
+    use crate::engine::tile::round_up_to_stride;
+    use crate::model::GapNetConfig;
+
+    /// WebGPU's default `maxStorageBufferBindingSize`.
+    const WEBGPU_MAX_BUFFER: usize = 128 << 20;
+
+    /// An upper bound of the largest activation buffer (bytes) a batch of tiles needs with
+    /// `views`: the widest concatenation at quarter and eighth resolution of the largest view, in f32.
+    fn largest_buffer_bytes(config: &GapNetConfig, options: TileOptions, views: Views) -> usize {
+        let [c1, c2, c3] = config.widths;
+        let side = views.largest_side(round_up_to_stride(options.tile_size));
+        let quarter = (c2 + c1).max(c1 + 16) * (side / 4).pow(2);
+        let eighth = (c3 + c2) * (side / 8).pow(2);
+        let full = side * side;
+        options.batch * quarter.max(eighth).max(full) * 4
+    }
 
     #[test]
     fn sensitivity_maps_to_threshold() {

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use web_sys::File;
 
 use fill_line_gaps::engine::{
-    CompactProbabilities, Drawing, Metadata, READABLE_FORMATS, Views, closures_layer, composite, decode, encode_png,
+    CompactProbabilities, Drawing, MARK, Metadata, READABLE_FORMATS, Views, closures_layer, composite, decode, encode_png,
 };
 use fill_line_gaps::web::export::{ZIP_NAME, batch_names, closed_name, closures_name, zip};
 use fill_line_gaps::web::kept_bytes::bytes_to_keep;
@@ -309,7 +309,7 @@ pub fn refresh(ui: Ui) {
                 let closure = composite(&current.drawing, &probability.to_map(), threshold);
                 current.after = js::canvas_from_rgba(&closure.image.to_rgba8(), width, height).ok();
                 let marks: Vec<u8> =
-                    closure.added.iter().flat_map(|&a| if a { [255, 0, 0, 255] } else { [0; 4] }).collect();
+                    closure.added.iter().flat_map(|&a| if a { MARK.0 } else { [0; 4] }).collect();
                 current.marks = js::canvas_from_rgba(&marks, width, height).ok();
                 current.leak_after = None;
                 current.closure = Some(closure);
