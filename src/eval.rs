@@ -44,7 +44,12 @@ pub struct EvalDrawing {
     pub width: usize,
     pub height: usize,
     pub clean: Vec<u8>,
+    /// The gapped drawing's darkness as the engine reads it (levelled, for a pencil drawing):
+    /// every method's output and the scores are measured in it.
     pub gapped: Vec<u8>,
+    /// The darkness of the gapped file the model is given: `gapped`, or the light pencil it
+    /// was redrawn in (`SetOptions::pencil`).
+    pub input: Vec<u8>,
     pub gaps: Vec<Gap>,
 }
 
@@ -67,11 +72,15 @@ pub struct SetOptions {
     /// Saves each gapped drawing as a JPEG of this quality before any method sees it, as a
     /// scan or export would be; lost ink is then counted against that JPEG.
     pub jpeg_quality: Option<u8>,
+    /// Redraws each gapped drawing in light pencil, its darkness times this share (under 0.5),
+    /// as an unlevelled pencil sketch: the model is given that, the classical methods the
+    /// drawing as the engine levels it, and every output is scored as the engine levels it.
+    pub pencil: Option<f32>,
 }
 
 impl Default for SetOptions {
     fn default() -> Self {
-        Self { max_gap: 16.0, cuts: 1, jpeg_quality: None }
+        Self { max_gap: 16.0, cuts: 1, jpeg_quality: None, pencil: None }
     }
 }
 
@@ -98,12 +107,20 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 Some(quality) => jpeg_round_trip(&cut.to_image(), quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?,
                 None => darkness_bytes(&cut.darkness),
             };
+            let (gapped, input) = match options.pencil {
+                Some(share) => {
+                    let input: Vec<u8> = gapped.iter().map(|&d| (f32::from(d) * share).round() as u8).collect();
+                    (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &input))).darkness, input)
+                }
+                None => (gapped.clone(), gapped),
+            };
             set.push(EvalDrawing {
                 name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
                 width: clean.width,
                 height: clean.height,
                 clean: drawing.darkness.clone(),
                 gapped,
+                input,
                 gaps,
             });
         }
@@ -119,10 +136,14 @@ fn jpeg_round_trip(image: &GrayImage, quality: u8) -> Result<Vec<u8>, String> {
     decode(&bytes).map(|drawing| drawing.darkness).map_err(|e| e.to_string())
 }
 
-/// The gapped drawing as the image a user would have: dark lines on white.
-pub fn gapped_image(drawing: &EvalDrawing) -> GrayImage {
-    GrayImage::from_vec(drawing.width as u32, drawing.height as u32, drawing.gapped.iter().map(|d| 255 - d).collect())
-        .expect("plane matches its size")
+/// A darkness plane as the image a user would have: dark lines on white.
+fn paper_image(width: usize, height: usize, darkness: &[u8]) -> GrayImage {
+    GrayImage::from_vec(width as u32, height as u32, darkness.iter().map(|d| 255 - d).collect()).expect("plane matches its size")
+}
+
+/// The file the model is given, decoded.
+fn model_input(drawing: &EvalDrawing) -> Drawing {
+    Drawing::from_image(DynamicImage::ImageLuma8(paper_image(drawing.width, drawing.height, &drawing.input)))
 }
 
 /// Output darkness of `method` on one drawing. The network's probability map depends only on
@@ -146,7 +167,7 @@ fn run_method(
         Method::Gmic(args) => {
             let dir = tempfile_dir()?;
             let (input, output) = (dir.join("in.png"), dir.join("out.png"));
-            gapped_image(drawing).save(&input).map_err(|e| e.to_string())?;
+            paper_image(w, h, &drawing.gapped).save(&input).map_err(|e| e.to_string())?;
             let status = Command::new("gmic")
                 .args(["-v", "-1"])
                 .arg(&input)
@@ -165,13 +186,13 @@ fn run_method(
             Ok(add_black(&drawing.gapped, &closed))
         }
         Method::Model(threshold) => {
-            let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
+            let image = model_input(drawing);
             if probability.is_none() {
                 *probability = Some(run_probability(&image, closer)?);
             }
             let probability = probability.as_ref().expect("computed above");
             let closure = composite(&image, probability, *threshold);
-            Ok(Drawing::from_image(closure.image).darkness)
+            Ok(image.darkness_of(&closure.image))
         }
     }
 }
@@ -266,8 +287,7 @@ fn gap_report_header(methods: &[Method]) -> String {
 /// The report's rows for one drawing; a field is empty where its method failed.
 fn push_gap_rows(csv: &mut String, drawing: &EvalDrawing, closer: &GapCloser, probability: &mut Option<ProbabilityMap>, model_outputs: &[Option<Vec<u8>>]) {
     if probability.is_none() {
-        let image = Drawing::from_image(DynamicImage::ImageLuma8(gapped_image(drawing)));
-        *probability = run_probability(&image, closer).ok();
+        *probability = run_probability(&model_input(drawing), closer).ok();
     }
     let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
     let closed_ink: Vec<Option<Vec<bool>>> =
@@ -362,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn further_cuts_add_other_gaps_and_jpeg_keeps_the_cuts() {
+    fn further_cuts_add_other_gaps_and_jpeg_and_pencil_keep_the_cuts() {
         let dir = tempfile::tempdir().unwrap();
         procedural(256, &mut Rng::new(5)).to_image().save(dir.path().join("shapes.png")).unwrap();
         let one = load_set(dir.path(), &SetOptions::default()).unwrap();
@@ -376,6 +396,13 @@ mod tests {
         let jpeg = load_set(dir.path(), &SetOptions { jpeg_quality: Some(40), ..SetOptions::default() }).unwrap();
         assert_eq!(jpeg[0].gaps, one[0].gaps, "the same cuts, saved as JPEG");
         assert_ne!(jpeg[0].gapped, one[0].gapped);
+        assert_eq!(jpeg[0].input, jpeg[0].gapped);
+        // In pencil the model is given light lines, and the engine levels them back.
+        let pencil = load_set(dir.path(), &SetOptions { pencil: Some(0.35), ..SetOptions::default() }).unwrap();
+        assert_eq!(pencil[0].gaps, one[0].gaps);
+        assert!(pencil[0].input.iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
+        let alike = pencil[0].gapped.iter().zip(&one[0].gapped).filter(|(p, i)| (**p >= 128) == (**i >= 128)).count();
+        assert!(alike * 1000 >= 999 * one[0].gapped.len(), "levelled, the ink is where it was: {alike} of {}", one[0].gapped.len());
     }
 
     #[test]

@@ -89,19 +89,39 @@ fn bad_files_get_one_clear_line_and_do_not_stop_the_batch() {
 }
 
 #[test]
-fn warns_of_a_pencil_scan_too_faint_to_close() {
+fn closes_a_pencil_sketch_in_its_own_tone_as_it_closes_the_inked_drawing() {
     let dir = tempfile::tempdir().unwrap();
-    let (grey, _) = common::gapped_shapes(4);
+    let (inputs, out) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir(&inputs).unwrap();
+    let (grey, gaps) = common::gapped_shapes(6);
     // The same shapes in light pencil: every line pixel lighter than 50 % grey.
     let pencil = image::GrayImage::from_fn(grey.width(), grey.height(), |x, y| image::Luma([255 - (255 - grey.get_pixel(x, y).0[0]) / 3]));
-    write_png(&dir.path().join("pencil.png"), &DynamicImage::ImageLuma8(pencil));
-    write_png(&dir.path().join("inked.png"), &DynamicImage::ImageLuma8(grey));
-    let run = cli().arg(dir.path()).arg("-o").arg(dir.path().join("out")).output().unwrap();
-    assert!(run.status.success(), "a warning is no failure");
+    write_png(&inputs.join("pencil.png"), &DynamicImage::ImageLuma8(pencil.clone()));
+    write_png(&inputs.join("inked.png"), &DynamicImage::ImageLuma8(grey));
+    let run = cli().arg(&inputs).arg("-o").arg(&out).arg("--mark").output().unwrap();
     let stderr = String::from_utf8(run.stderr).unwrap();
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
-    assert_eq!(warnings.len(), 1, "{stderr}");
-    assert!(warnings[0].contains("pencil.png") && warnings[0].contains("lighter than 50 % grey"), "{stderr}");
+    assert!(run.status.success(), "{stderr}");
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note:")).collect();
+    assert!(notes.len() == 1 && notes[0].contains("pencil.png") && notes[0].contains("levelled"), "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+
+    let added = |name: &str| -> Vec<bool> {
+        image::open(out.join(format!("{name}.mark.png"))).unwrap().to_rgba8().pixels().map(|p| p.0 == [255, 0, 0, 255]).collect()
+    };
+    let (in_pencil, in_ink) = (added("pencil"), added("inked"));
+    let both = in_pencil.iter().zip(&in_ink).filter(|(p, i)| **p && **i).count();
+    let either = in_pencil.iter().zip(&in_ink).filter(|(p, i)| **p || **i).count();
+    assert!(both > 0 && both * 10 >= either * 9, "pencil and ink closures overlap {both} of {either} pixels");
+    // Original pencil untouched; every closure in the pencil's own grey, bridging both gaps.
+    let closed = image::open(out.join("pencil.png")).unwrap().to_luma8();
+    let pencil_grey = 255 - (255 - 20) / 3;
+    for ((before, after), &is_added) in pencil.pixels().zip(closed.pixels()).zip(&in_pencil) {
+        assert_eq!(after.0[0], if is_added { pencil_grey } else { before.0[0] });
+    }
+    let as_ink = DynamicImage::ImageLuma8(image::GrayImage::from_fn(160, 120, |x, y| {
+        image::Luma([if closed.get_pixel(x, y).0[0] <= pencil_grey { 0 } else { 255 }])
+    }));
+    assert!(common::bridged(&as_ink, gaps[0], true) && common::bridged(&as_ink, gaps[1], false));
 }
 
 #[test]

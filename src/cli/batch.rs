@@ -146,6 +146,9 @@ fn run_pipeline(jobs: &[Job], closer: &GapCloser, args: &CloseArgs, options: Til
                             if let Some(warning) = drawing.faint_lines_warning() {
                                 progress.println(&format!("warning: {}: {warning}", job.input.display()));
                             }
+                            if let Some(note) = drawing.levels_note().filter(|_| !args.quiet) {
+                                progress.println(&format!("note: {}: {note}", job.input.display()));
+                            }
                             if decoded_tx.send((index, drawing)).is_err() {
                                 break;
                             }

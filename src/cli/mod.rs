@@ -96,6 +96,10 @@ struct EvalArgs {
     /// Save each gapped drawing as a JPEG of this quality (1–100) before any method sees it.
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
     jpeg: Option<u8>,
+    /// Redraw each gapped drawing in light pencil, its darkness times this share (0.1–0.5), as
+    /// an unlevelled pencil sketch; scores are taken as the engine levels the drawing.
+    #[arg(long, value_parser = parse_pencil)]
+    pencil: Option<f32>,
     /// Thresholds at which to score the model.
     #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
     threshold: Vec<f32>,
@@ -219,6 +223,11 @@ fn parse_threshold(text: &str) -> Result<f32, String> {
     if value > 0.0 && value < 1.0 { Ok(value) } else { Err("must be between 0 and 1 (exclusive)".into()) }
 }
 
+fn parse_pencil(text: &str) -> Result<f32, String> {
+    let value: f32 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.1..0.5).contains(&value) { Ok(value) } else { Err("must be at least 0.1 and under 0.5: lighter than the ink level".into()) }
+}
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -299,7 +308,7 @@ pub fn run() -> ExitCode {
 
 fn eval(closer: &GapCloser, args: &EvalArgs) -> ExitCode {
     use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
-    let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg }) {
+    let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg, pencil: args.pencil }) {
         Ok(set) if !set.is_empty() => set,
         Ok(_) => {
             eprintln!("error: {}: no drawings", args.dir.display());

@@ -21,6 +21,12 @@ const FAINT_LEVEL: u8 = 48;
 /// Line art has at most about one (the anti-aliased fringe of hairlines; the dev set's lowest
 /// is 0.9 ink pixels per faint one), an unlevelled pencil scan far more.
 const MAX_FAINT_PER_INK: usize = 4;
+/// A drawing is levelled ([`Levels`]) when this share of its marks (pixels at least
+/// [`FAINT_LEVEL`] dark), the darkest, is still lighter than the ink level: then no line of it
+/// is inked, as in a pencil sketch. A drawing with any inked lines is left as it is.
+const LINE_PERCENTILE: usize = 98;
+/// Fewer marks than one pixel in this many are paper grain or dust, not a drawing to level.
+const MIN_MARKS_PER_PIXEL: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -45,8 +51,13 @@ pub struct Drawing {
     /// The file's colour profile and resolution, for the outputs.
     pub metadata: Metadata,
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
-    /// Colour counts fully: a saturated red or blue line is as dark as black.
+    /// Colour counts fully: a saturated red or blue line is as dark as black. A pencil
+    /// drawing's darkness is levelled ([`Drawing::levels`]).
     pub darkness: Vec<u8>,
+    /// How a drawing whose lines are all lighter than the ink level (a pencil sketch, an
+    /// unlevelled scan) was stretched, so that its lines count as ink (never changed, and seen
+    /// by the network as lines); `None` for a drawing with inked lines.
+    pub levels: Option<Levels>,
     /// The ink mask ([`Drawing::ink`]), made on first use and kept.
     ink: OnceLock<Vec<bool>>,
     /// What the ink's stroke ends say ([`end_geometry`]), made by the first composite and
@@ -64,13 +75,40 @@ impl Drawing {
     }
 
     pub fn from_image(image: DynamicImage) -> Self {
-        let darkness = image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect();
-        Self { image, darkness, metadata: Metadata::default(), ink: OnceLock::new(), ends: OnceLock::new() }
+        let darkness = raw_darkness(&image);
+        let levels = Levels::of_faint(&darkness);
+        let darkness = match levels {
+            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
+            None => darkness,
+        };
+        Self { image, darkness, levels, metadata: Metadata::default(), ink: OnceLock::new(), ends: OnceLock::new() }
+    }
+
+    /// The darkness of `image` (this drawing closed, or another image of its size) as this
+    /// drawing's levels read it, so that both are measured alike.
+    pub fn darkness_of(&self, image: &DynamicImage) -> Vec<u8> {
+        let darkness = raw_darkness(image);
+        match self.levels {
+            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
+            None => darkness,
+        }
+    }
+
+    /// What the CLI and the app tell the user when the drawing was levelled.
+    pub fn levels_note(&self) -> Option<String> {
+        self.levels.map(|levels| {
+            let percent = |d: u8| (f32::from(d) / 2.55).round();
+            format!(
+                "its lines are lighter than 50 % grey (the darkest at {} %), so they were levelled to count as ink: \
+                 closures take their tone",
+                percent(levels.line)
+            )
+        })
     }
 
     /// Why few gaps will close when the drawing's lines are mostly lighter than the ink level,
-    /// which counts as paper (an unlevelled pencil scan), so the CLI and the app can say so
-    /// instead of silently adding nothing.
+    /// which counts as paper, though some are inked (so it was not levelled), so the CLI and the
+    /// app can say so instead of silently adding nothing.
     pub fn faint_lines_warning(&self) -> Option<&'static str> {
         let ink = self.ink().iter().filter(|&&is_ink| is_ink).count();
         let faint = self.darkness.iter().filter(|&&d| (FAINT_LEVEL..INK_LEVEL).contains(&d)).count();
@@ -89,6 +127,55 @@ impl Drawing {
     pub(super) fn ends(&self) -> &EndGeometry {
         self.ends.get_or_init(|| end_geometry(self.ink(), self.width(), self.height()))
     }
+}
+
+fn raw_darkness(image: &DynamicImage) -> Vec<u8> {
+    image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect()
+}
+
+/// A levels adjustment, as a colourist would make before colouring a pencil scan: darkness
+/// `paper` and lighter becomes 0, darkness `line` and darker becomes 255, linearly between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Levels {
+    /// The paper's usual darkness: the median of the pixels lighter than the faint level.
+    pub paper: u8,
+    /// The darkness of the darkest lines ([`LINE_PERCENTILE`] of the marks).
+    pub line: u8,
+}
+
+impl Levels {
+    /// The levels of a drawing whose lines are all lighter than the ink level, from its
+    /// darkness; `None` when some of its lines are inked, or it holds too few marks to level.
+    fn of_faint(darkness: &[u8]) -> Option<Self> {
+        let mut histogram = [0usize; 256];
+        for &d in darkness {
+            histogram[usize::from(d)] += 1;
+        }
+        let faint = usize::from(FAINT_LEVEL);
+        let marks: usize = histogram[faint..].iter().sum();
+        if marks == 0 || marks * MIN_MARKS_PER_PIXEL < darkness.len() {
+            return None;
+        }
+        let line = faint + percentile(&histogram[faint..], LINE_PERCENTILE);
+        let paper = percentile(&histogram[..faint], 50);
+        (line < usize::from(INK_LEVEL)).then(|| Self { paper: paper as u8, line: line as u8 })
+    }
+
+    pub fn apply(self, darkness: u8) -> u8 {
+        let (paper, line) = (u32::from(self.paper), u32::from(self.line));
+        (u32::from(darkness).saturating_sub(paper) * 255 / (line - paper)).min(255) as u8
+    }
+}
+
+/// The bin under which `percent` % of a histogram's count lies.
+fn percentile(histogram: &[usize], percent: usize) -> usize {
+    let total: usize = histogram.iter().sum();
+    let wanted = (total * percent).div_ceil(100).max(1);
+    let mut seen = 0;
+    histogram.iter().position(|&count| {
+        seen += count;
+        seen >= wanted
+    }).unwrap_or(0)
 }
 
 /// Darkness over white: `alpha × (1 − min channel)`. The minimum channel makes coloured lines
@@ -244,22 +331,60 @@ mod tests {
         }
     }
 
+    /// A 40×20 drawing of 3 px lines with a 1 px anti-aliased fringe each side, one per
+    /// `(core, fringe)` darkness, on paper of darkness `paper`.
+    fn lines(paper: u8, lines: &[(u8, u8)]) -> Drawing {
+        let image = image::GrayImage::from_fn(40, 20, |_, y| {
+            let (line, row) = ((y / 5) as usize, y % 5);
+            let darkness = match lines.get(line) {
+                Some(&(core, _)) if (1..=3).contains(&row) => core,
+                Some(&(_, fringe)) if row == 0 || row == 4 => fringe,
+                _ => paper,
+            };
+            image::Luma([255 - darkness])
+        });
+        Drawing::from_image(DynamicImage::ImageLuma8(image))
+    }
+
     #[test]
-    fn warns_of_lines_lighter_than_the_ink_level() {
-        // A 3 px line with a 1 px anti-aliased fringe each side, in black and in light pencil.
-        let line = |core: u8, fringe: u8| {
-            let image = image::GrayImage::from_fn(40, 20, |_, y| image::Luma([match y {
-                9..=11 => 255 - core,
-                8 | 12 => 255 - fringe,
-                _ => 255,
-            }]));
-            Drawing::from_image(DynamicImage::ImageLuma8(image))
-        };
-        assert_eq!(line(255, 100).faint_lines_warning(), None);
-        assert!(line(110, 60).faint_lines_warning().is_some());
-        assert_eq!(Drawing::from_image(DynamicImage::new_luma8(8, 8)).faint_lines_warning(), None, "an all-black frame");
-        let blank = image::GrayImage::from_pixel(8, 8, image::Luma([255]));
-        assert_eq!(Drawing::from_image(DynamicImage::ImageLuma8(blank)).faint_lines_warning(), None);
+    fn levels_a_pencil_drawing_so_that_its_lines_count_as_ink() {
+        let pencil = lines(10, &[(110, 60)]);
+        assert_eq!(pencil.levels, Some(Levels { paper: 10, line: 110 }));
+        let darkness = |y: usize| pencil.darkness[y * 40];
+        assert_eq!((darkness(2), darkness(0), darkness(10)), (255, 127, 0), "core, fringe, paper");
+        assert!(pencil.ink()[2 * 40] && !pencil.ink()[0], "the core counts as ink");
+        assert_eq!(pencil.faint_lines_warning(), None);
+        assert!(pencil.levels_note().unwrap().contains("darkest at 43 %"));
+        // Its closed image is read with the same levels: the pencil's pixels come out alike.
+        assert_eq!(pencil.darkness_of(&pencil.image), pencil.darkness);
+
+        for (inked, what) in [
+            (lines(0, &[(255, 100)]), "an inked line"),
+            (lines(0, &[(255, 100), (110, 60), (110, 60), (110, 60)]), "ink among pencil lines"),
+            (Drawing::from_image(DynamicImage::new_luma8(8, 8)), "an all-black frame"),
+            (Drawing::from_image(DynamicImage::ImageLuma8(image::GrayImage::from_pixel(8, 8, image::Luma([255])))), "blank paper"),
+        ] {
+            assert_eq!(inked.levels, None, "{what}");
+            assert_eq!(inked.darkness, raw_darkness(&inked.image), "{what}");
+        }
+        let mut dust = image::GrayImage::from_pixel(100, 100, image::Luma([255]));
+        dust.put_pixel(50, 50, image::Luma([150]));
+        assert_eq!(Drawing::from_image(DynamicImage::ImageLuma8(dust)).levels, None, "a speck is not a drawing");
+    }
+
+    #[test]
+    fn warns_of_pencil_lines_beside_inked_ones() {
+        // One inked line among fifteen pencil ones: not levelled, since some lines are inked,
+        // and most lines count as paper.
+        let image = image::GrayImage::from_fn(40, 64, |_, y| image::Luma([match (y / 4, y % 4) {
+            (0, 1 | 2) => 0,
+            (_, 1 | 2) => 160,
+            _ => 255,
+        }]));
+        let mixed = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        assert_eq!(mixed.levels, None);
+        assert!(mixed.faint_lines_warning().is_some());
+        assert_eq!(lines(0, &[(255, 100)]).faint_lines_warning(), None);
     }
 
     #[test]

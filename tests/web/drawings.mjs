@@ -38,11 +38,11 @@ export function gappedLayer() {
     return { ...grey, name: 'gapped-layer.png', channels: 4, pixels, png: encodePng(grey.width, grey.height, 4, pixels) };
 }
 
-/** The same rectangle drawn in light pencil (grey 180): its lines are lighter than the ink level. */
+/** The same rectangle drawn in light pencil (grey 180, darkness 75): its lines are lighter than the ink level. */
 export function pencilRectangle() {
     const inked = gappedRectangle();
     const pixels = inked.pixels.map((v) => (v === 0 ? 180 : v));
-    return { ...inked, name: 'pencil-rectangle.png', pixels, png: encodePng(inked.width, inked.height, 1, pixels) };
+    return { ...inked, name: 'pencil-rectangle.png', pixels, darkness: 75, png: encodePng(inked.width, inked.height, 1, pixels) };
 }
 
 /** The same rectangle as a scanner saves it: an uncompressed 24-bit BMP, three bytes a pixel. */

@@ -157,8 +157,9 @@ async fn run_one(ui: Ui, id: ItemId) {
                     Views::One => "",
                     Views::Two => ", zoomed view",
                 };
-                let faint = drawing.faint_lines_warning().map(|warning| format!(" · {warning}")).unwrap_or_default();
-                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}{faint}"))));
+                let remark = drawing.faint_lines_warning().map(str::to_owned).or_else(|| drawing.levels_note());
+                let remark = remark.map(|remark| format!(" · {remark}")).unwrap_or_default();
+                ui.queue.update(|q| q.set_detail(id, Some(format!("{seconds:.1} s on {backend}{views}{remark}"))));
                 set(Status::Done);
                 if ui.queue.with_untracked(|q| q.selected() == Some(id)) {
                     refresh(ui);
