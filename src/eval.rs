@@ -44,11 +44,11 @@ pub struct EvalDrawing {
     pub width: usize,
     pub height: usize,
     pub clean: Vec<u8>,
-    /// The gapped drawing's darkness as the engine reads it (levelled, for a pencil drawing):
-    /// every method's output and the scores are measured in it.
+    /// The gapped drawing's darkness as the engine reads it (levelled, for a pencil drawing or
+    /// toned paper): every method's output and the scores are measured in it.
     pub gapped: Vec<u8>,
-    /// The darkness of the gapped file the model is given: `gapped`, or the light pencil it
-    /// was redrawn in (`SetOptions::pencil`).
+    /// The darkness of the gapped file the model is given: `gapped`, or its redrawing in light
+    /// pencil or on toned paper (`SetOptions::pencil`, `SetOptions::paper`).
     pub input: Vec<u8>,
     pub gaps: Vec<Gap>,
 }
@@ -76,11 +76,14 @@ pub struct SetOptions {
     /// as an unlevelled pencil sketch: the model is given that, the classical methods the
     /// drawing as the engine levels it, and every output is scored as the engine levels it.
     pub pencil: Option<f32>,
+    /// Puts each gapped drawing on paper of this grey (1–254; cream scan paper is about 205
+    /// in its blue, the channel darkness reads), multiplied as ink on toned paper scans.
+    pub paper: Option<u8>,
 }
 
 impl Default for SetOptions {
     fn default() -> Self {
-        Self { max_gap: 16.0, cuts: 1, jpeg_quality: None, pencil: None }
+        Self { max_gap: 16.0, cuts: 1, jpeg_quality: None, pencil: None, paper: None }
     }
 }
 
@@ -107,12 +110,12 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 Some(quality) => jpeg_round_trip(&cut.to_image(), quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?,
                 None => darkness_bytes(&cut.darkness),
             };
-            let (gapped, input) = match options.pencil {
-                Some(share) => {
-                    let input: Vec<u8> = gapped.iter().map(|&d| (f32::from(d) * share).round() as u8).collect();
-                    (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &input))).darkness, input)
-                }
-                None => (gapped.clone(), gapped),
+            let (gapped, input) = if options.pencil.is_some() || options.paper.is_some() {
+                let (share, paper) = (options.pencil.unwrap_or(1.0), f32::from(options.paper.unwrap_or(255)) / 255.0);
+                let input: Vec<u8> = gapped.iter().map(|&d| (255.0 - (255.0 - f32::from(d) * share) * paper).round() as u8).collect();
+                (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &input))).darkness, input)
+            } else {
+                (gapped.clone(), gapped)
             };
             set.push(EvalDrawing {
                 name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
@@ -382,7 +385,7 @@ mod tests {
     }
 
     #[test]
-    fn further_cuts_add_other_gaps_and_jpeg_and_pencil_keep_the_cuts() {
+    fn further_cuts_add_other_gaps_and_jpeg_pencil_and_paper_keep_the_cuts() {
         let dir = tempfile::tempdir().unwrap();
         procedural(256, &mut Rng::new(5)).to_image().save(dir.path().join("shapes.png")).unwrap();
         let one = load_set(dir.path(), &SetOptions::default()).unwrap();
@@ -401,8 +404,12 @@ mod tests {
         let pencil = load_set(dir.path(), &SetOptions { pencil: Some(0.35), ..SetOptions::default() }).unwrap();
         assert_eq!(pencil[0].gaps, one[0].gaps);
         assert!(pencil[0].input.iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
-        let alike = pencil[0].gapped.iter().zip(&one[0].gapped).filter(|(p, i)| (**p >= 128) == (**i >= 128)).count();
-        assert!(alike * 1000 >= 999 * one[0].gapped.len(), "levelled, the ink is where it was: {alike} of {}", one[0].gapped.len());
+        let cream = load_set(dir.path(), &SetOptions { paper: Some(205), ..SetOptions::default() }).unwrap();
+        assert!(cream[0].input.iter().all(|&d| d >= 50) && model_input(&cream[0]).levels.is_some());
+        for levelled in [&pencil[0], &cream[0]] {
+            let alike = levelled.gapped.iter().zip(&one[0].gapped).filter(|(p, i)| (**p >= 128) == (**i >= 128)).count();
+            assert!(alike * 1000 >= 999 * one[0].gapped.len(), "levelled, the ink is where it was: {alike} of {}", one[0].gapped.len());
+        }
     }
 
     #[test]

@@ -100,6 +100,9 @@ struct EvalArgs {
     /// an unlevelled pencil sketch; scores are taken as the engine levels the drawing.
     #[arg(long, value_parser = parse_pencil)]
     pencil: Option<f32>,
+    /// Put each gapped drawing on paper of this grey (1–254), as a scan of toned paper.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=254))]
+    paper: Option<u8>,
     /// Thresholds at which to score the model.
     #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
     threshold: Vec<f32>,
@@ -308,7 +311,7 @@ pub fn run() -> ExitCode {
 
 fn eval(closer: &GapCloser, args: &EvalArgs) -> ExitCode {
     use fill_line_gaps::eval::{Method, SetOptions, evaluate, load_set, table};
-    let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg, pencil: args.pencil }) {
+    let set = match load_set(&args.dir, &SetOptions { max_gap: args.max_gap, cuts: args.cuts.into(), jpeg_quality: args.jpeg, pencil: args.pencil, paper: args.paper }) {
         Ok(set) if !set.is_empty() => set,
         Ok(_) => {
             eprintln!("error: {}: no drawings", args.dir.display());

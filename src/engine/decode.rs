@@ -15,18 +15,25 @@ use super::metadata::{Metadata, Resolution, read_resolution};
 pub const MAX_SIDE: u32 = 16_384;
 /// Decoder allocation cap, so a forged header cannot exhaust memory.
 const MAX_DECODE_BYTES: u64 = 2 << 30;
-/// Pixels at least this dark (but lighter than the ink level) are faint line, not paper grain.
+/// Pixels at least this much darker than the paper (but lighter than the ink level) are faint
+/// line, not paper grain.
 const FAINT_LEVEL: u8 = 48;
 /// A drawing's lines are too faint when it has more than this many faint pixels per ink pixel.
 /// Line art has at most about one (the anti-aliased fringe of hairlines; the dev set's lowest
 /// is 0.9 ink pixels per faint one), an unlevelled pencil scan far more.
 const MAX_FAINT_PER_INK: usize = 4;
-/// A drawing is levelled ([`Levels`]) when this share of its marks (pixels at least
-/// [`FAINT_LEVEL`] dark), the darkest, is still lighter than the ink level: then no line of it
-/// is inked, as in a pencil sketch. A drawing with any inked lines is left as it is.
+/// A drawing's lines are levelled ([`Levels`]) when this share of its marks (pixels at least
+/// [`FAINT_LEVEL`] darker than its paper), the darkest, is still lighter than the ink level:
+/// then no line of it is inked, as in a pencil sketch.
 const LINE_PERCENTILE: usize = 98;
 /// Fewer marks than one pixel in this many are paper grain or dust, not a drawing to level.
 const MIN_MARKS_PER_PIXEL: usize = 1000;
+/// Paper at most this dark is white to the network: the paper noise it trained on averages up
+/// to 5. Darker paper (cream or grey scan paper) is levelled to white.
+const MAX_WHITE_PAPER: u8 = 8;
+/// The paper's tone is the most common darkness under the ink level, when at least half the
+/// drawing lies within this much of it; otherwise the drawing has no one paper tone to level.
+const PAPER_SPREAD: u8 = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -51,12 +58,13 @@ pub struct Drawing {
     /// The file's colour profile and resolution, for the outputs.
     pub metadata: Metadata,
     /// Per pixel, how dark it is once composited over white paper, 0 = paper, 255 = ink.
-    /// Colour counts fully: a saturated red or blue line is as dark as black. A pencil
-    /// drawing's darkness is levelled ([`Drawing::levels`]).
+    /// Colour counts fully: a saturated red or blue line is as dark as black. The darkness of
+    /// a drawing on toned paper or in pencil is levelled ([`Drawing::levels`]).
     pub darkness: Vec<u8>,
-    /// How a drawing whose lines are all lighter than the ink level (a pencil sketch, an
-    /// unlevelled scan) was stretched, so that its lines count as ink (never changed, and seen
-    /// by the network as lines); `None` for a drawing with inked lines.
+    /// How the darkness was levelled, as a colourist would before colouring: toned paper (a
+    /// cream or grey scan) to white, and lines that are all lighter than the ink level (a
+    /// pencil sketch) to black, so that they count as ink (never changed) and the network sees
+    /// lines on white paper; `None` for inked lines on white paper.
     pub levels: Option<Levels>,
     /// The ink mask ([`Drawing::ink`]), made on first use and kept.
     ink: OnceLock<Vec<bool>>,
@@ -76,7 +84,7 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = raw_darkness(&image);
-        let levels = Levels::of_faint(&darkness);
+        let levels = Levels::of(&darkness);
         let darkness = match levels {
             Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
             None => darkness,
@@ -94,9 +102,10 @@ impl Drawing {
         }
     }
 
-    /// What the CLI and the app tell the user when the drawing was levelled.
+    /// What the CLI and the app tell the user when the drawing's lines were levelled to count
+    /// as ink (levelling its paper changes nothing they see).
     pub fn levels_note(&self) -> Option<String> {
-        self.levels.map(|levels| {
+        self.levels.filter(|levels| levels.line < u8::MAX).map(|levels| {
             let percent = |d: u8| (f32::from(d) / 2.55).round();
             format!(
                 "its lines are lighter than 50 % grey (the darkest at {} %), so they were levelled to count as ink: \
@@ -117,8 +126,8 @@ impl Drawing {
         )
     }
 
-    /// One flag per pixel: the original ink, which a closure never touches (darkness at least
-    /// [`INK_LEVEL`]).
+    /// One flag per pixel: the original ink, which a closure never touches: darkness at least
+    /// [`INK_LEVEL`] once levelled, that is at least halfway from the paper's tone to black.
     pub fn ink(&self) -> &[bool] {
         self.ink.get_or_init(|| self.darkness.iter().map(|&d| d >= INK_LEVEL).collect())
     }
@@ -133,38 +142,47 @@ fn raw_darkness(image: &DynamicImage) -> Vec<u8> {
     image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect()
 }
 
-/// A levels adjustment, as a colourist would make before colouring a pencil scan: darkness
-/// `paper` and lighter becomes 0, darkness `line` and darker becomes 255, linearly between.
+/// A levels adjustment: darkness `paper` and lighter becomes 0, darkness `line` and darker
+/// becomes 255, linearly between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Levels {
-    /// The paper's usual darkness: the median of the pixels lighter than the faint level.
+    /// The paper's tone, or 0 for white paper.
     pub paper: u8,
-    /// The darkness of the darkest lines ([`LINE_PERCENTILE`] of the marks).
+    /// The darkness of a pencil drawing's darkest lines ([`LINE_PERCENTILE`] of its marks), or
+    /// 255 for a drawing with inked lines.
     pub line: u8,
 }
 
 impl Levels {
-    /// The levels of a drawing whose lines are all lighter than the ink level, from its
-    /// darkness; `None` when some of its lines are inked, or it holds too few marks to level.
-    fn of_faint(darkness: &[u8]) -> Option<Self> {
+    /// The levels a drawing needs, from its darkness; `None` for inked lines on white paper.
+    fn of(darkness: &[u8]) -> Option<Self> {
         let mut histogram = [0usize; 256];
         for &d in darkness {
             histogram[usize::from(d)] += 1;
         }
-        let faint = usize::from(FAINT_LEVEL);
+        let paper = paper_tone(&histogram, darkness.len()).filter(|&tone| tone > MAX_WHITE_PAPER).unwrap_or(0);
+        let faint = usize::from(paper.saturating_add(FAINT_LEVEL));
         let marks: usize = histogram[faint..].iter().sum();
-        if marks == 0 || marks * MIN_MARKS_PER_PIXEL < darkness.len() {
-            return None;
-        }
-        let line = faint + percentile(&histogram[faint..], LINE_PERCENTILE);
-        let paper = percentile(&histogram[..faint], 50);
-        (line < usize::from(INK_LEVEL)).then(|| Self { paper: paper as u8, line: line as u8 })
+        let pencil = marks > 0 && marks * MIN_MARKS_PER_PIXEL >= darkness.len();
+        let line = if pencil { faint + percentile(&histogram[faint..], LINE_PERCENTILE) } else { 255 };
+        let line = if line < usize::from(INK_LEVEL) { line as u8 } else { u8::MAX };
+        (paper > 0 || line < u8::MAX).then_some(Self { paper, line })
     }
 
     pub fn apply(self, darkness: u8) -> u8 {
         let (paper, line) = (u32::from(self.paper), u32::from(self.line));
         (u32::from(darkness).saturating_sub(paper) * 255 / (line - paper)).min(255) as u8
     }
+}
+
+/// The most common darkness under the ink level, when at least half of the `pixels` lie within
+/// [`PAPER_SPREAD`] of it: the paper, which line art mostly is.
+fn paper_tone(histogram: &[usize; 256], pixels: usize) -> Option<u8> {
+    let below_ink = &histogram[..usize::from(INK_LEVEL)];
+    let tone = below_ink.iter().enumerate().max_by_key(|&(d, &count)| (count, std::cmp::Reverse(d)))?.0;
+    let spread = usize::from(PAPER_SPREAD);
+    let near: usize = histogram[tone.saturating_sub(spread)..=tone + spread].iter().sum();
+    (near * 2 >= pixels).then_some(tone as u8)
 }
 
 /// The bin under which `percent` % of a histogram's count lies.
@@ -370,6 +388,22 @@ mod tests {
         let mut dust = image::GrayImage::from_pixel(100, 100, image::Luma([255]));
         dust.put_pixel(50, 50, image::Luma([150]));
         assert_eq!(Drawing::from_image(DynamicImage::ImageLuma8(dust)).levels, None, "a speck is not a drawing");
+        assert_eq!(lines(8, &[(255, 100)]).levels, None, "paper as white as the network's");
+    }
+
+    #[test]
+    fn levels_toned_paper_to_white() {
+        // An inked line on cream scan paper (darkness 50 in its blue).
+        let scan = lines(50, &[(255, 150)]);
+        assert_eq!(scan.levels, Some(Levels { paper: 50, line: 255 }));
+        let darkness = |y: usize| scan.darkness[y * 40];
+        assert_eq!((darkness(2), darkness(0), darkness(10)), (255, 124, 0), "core, fringe, paper");
+        // Ink is at least halfway from the paper to black: the core, not the fringe.
+        assert!(scan.ink()[2 * 40] && !scan.ink()[0] && !scan.ink()[10 * 40]);
+        assert_eq!(scan.levels_note(), None, "nothing the user sees changes");
+        assert_eq!(scan.faint_lines_warning(), None, "toned paper is not faint line");
+        // On the same paper in pencil, the lines are levelled too.
+        assert_eq!(lines(50, &[(120, 80)]).levels, Some(Levels { paper: 50, line: 120 }));
     }
 
     #[test]
