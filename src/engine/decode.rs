@@ -85,21 +85,14 @@ impl Drawing {
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = raw_darkness(&image);
         let levels = Levels::of(&darkness);
-        let darkness = match levels {
-            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
-            None => darkness,
-        };
+        let darkness = Levels::apply_all(levels, darkness);
         Self { image, darkness, levels, metadata: Metadata::default(), ink: OnceLock::new(), ends: OnceLock::new() }
     }
 
-    /// The darkness of `image` (this drawing closed, or another image of its size) as this
-    /// drawing's levels read it, so that both are measured alike.
+    /// The darkness of `image` (this drawing, closed or not) as this drawing's levels read it,
+    /// so that both are measured alike.
     pub fn darkness_of(&self, image: &DynamicImage) -> Vec<u8> {
-        let darkness = raw_darkness(image);
-        match self.levels {
-            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
-            None => darkness,
-        }
+        Levels::apply_all(self.levels, raw_darkness(image))
     }
 
     /// What the CLI and the app tell the user when the drawing's lines were levelled to count
@@ -169,7 +162,15 @@ impl Levels {
         (paper > 0 || line < u8::MAX).then_some(Self { paper, line })
     }
 
-    pub fn apply(self, darkness: u8) -> u8 {
+    /// `darkness` levelled by `levels`, if any.
+    fn apply_all(levels: Option<Self>, darkness: Vec<u8>) -> Vec<u8> {
+        match levels {
+            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
+            None => darkness,
+        }
+    }
+
+    fn apply(self, darkness: u8) -> u8 {
         let (paper, line) = (u32::from(self.paper), u32::from(self.line));
         (u32::from(darkness).saturating_sub(paper) * 255 / (line - paper)).min(255) as u8
     }
