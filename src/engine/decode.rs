@@ -25,7 +25,7 @@ const MAX_FAINT_PER_INK: usize = 4;
 /// A drawing's lines are levelled ([`Levels`]) when this share of its marks (pixels at least
 /// [`FAINT_LEVEL`] darker than its paper), the darkest, is still lighter than the ink level:
 /// then no line of it is inked, as in a pencil sketch.
-const LINE_PERCENTILE: usize = 98;
+const LINE_PERCENTILE: u64 = 98;
 /// Fewer marks than one pixel in this many are paper grain or dust, not a drawing to level.
 const MIN_MARKS_PER_PIXEL: usize = 1000;
 /// Paper at most this dark is white to the network: the paper noise it trained on averages up
@@ -156,7 +156,8 @@ impl Levels {
         let paper = paper_tone(&histogram, darkness.len()).filter(|&tone| tone > MAX_WHITE_PAPER).unwrap_or(0);
         let faint = usize::from(paper.saturating_add(FAINT_LEVEL));
         let marks: usize = histogram[faint..].iter().sum();
-        let pencil = marks > 0 && marks * MIN_MARKS_PER_PIXEL >= darkness.len();
+        // In u64: a 16K frame has more pixels than a thousandth of wasm32's usize.
+        let pencil = marks > 0 && marks as u64 * MIN_MARKS_PER_PIXEL as u64 >= darkness.len() as u64;
         let line = if pencil { faint + percentile(&histogram[faint..], LINE_PERCENTILE) } else { 255 };
         let line = if line < usize::from(INK_LEVEL) { line as u8 } else { u8::MAX };
         (paper > 0 || line < u8::MAX).then_some(Self { paper, line })
@@ -187,12 +188,12 @@ fn paper_tone(histogram: &[usize; 256], pixels: usize) -> Option<u8> {
 }
 
 /// The bin under which `percent` % of a histogram's count lies.
-fn percentile(histogram: &[usize], percent: usize) -> usize {
-    let total: usize = histogram.iter().sum();
+fn percentile(histogram: &[usize], percent: u64) -> usize {
+    let total: u64 = histogram.iter().map(|&count| count as u64).sum();
     let wanted = (total * percent).div_ceil(100).max(1);
     let mut seen = 0;
     histogram.iter().position(|&count| {
-        seen += count;
+        seen += count as u64;
         seen >= wanted
     }).unwrap_or(0)
 }
