@@ -60,7 +60,6 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
     move |e| TrainError::Io { path: path.to_owned(), reason: e.to_string() }
 }
 
-
 /// Clean line art from the drawings under `dirs` (at any depth, as the CLI finds them), as
 /// darkness canvases.
 pub fn load_drawings(dirs: &[PathBuf]) -> Result<Vec<Canvas>, TrainError> {
@@ -126,7 +125,7 @@ pub fn validate(model: &GapNet, config: &GapNetConfig, options: &TrainOptions, s
         let grid = closer.grid(256, 256, TileOptions::default().tile_size).expect("default tiles fit");
         let probability = closer.predict(&grid, &drawing.darkness, 4, |_, _| {});
         let closure = composite(&drawing, &probability, DEFAULT_THRESHOLD);
-        let output = Drawing::from_image(closure.image).darkness;
+        let output = drawing.darkness_of(&closure.image);
         total.add(&score(&Case { width: 256, height: 256, clean: &clean, gapped: &drawing.darkness, output: &output, gaps: &sample.gaps }));
     }
     total
