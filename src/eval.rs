@@ -7,9 +7,9 @@ use std::process::Command;
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
+use crate::engine::mask::dilate;
 use crate::engine::{Drawing, GapCloser, INK_LEVEL, ProbabilityMap, TileOptions, composite, decode};
 use crate::files::find_drawings;
-use crate::engine::mask::dilate;
 use crate::score::{Case, Scores, is_closed, score, surest_crossing};
 use crate::synth::{Canvas, Gap, GapKind, Rng, SitePicking, cut_gaps, darkness_bytes};
 
@@ -47,9 +47,10 @@ pub struct EvalDrawing {
     /// The gapped drawing's darkness as the engine reads it (levelled, for a pencil drawing or
     /// toned paper): every method's output and the scores are measured in it.
     pub gapped: Vec<u8>,
-    /// The darkness of the gapped file the model is given: `gapped`, or its redrawing in light
-    /// pencil or on toned paper (`SetOptions::pencil`, `SetOptions::paper`).
-    pub input: Vec<u8>,
+    /// The darkness of the file the model is given when the drawing was redrawn in light pencil
+    /// or on toned paper (`SetOptions::pencil`, `SetOptions::paper`); otherwise it is given
+    /// `gapped`.
+    pub redrawn: Option<Vec<u8>>,
     pub gaps: Vec<Gap>,
 }
 
@@ -110,12 +111,12 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 Some(quality) => jpeg_round_trip(&cut.to_image(), quality).map_err(|e| fail(&path, format!("saving as JPEG: {e}")))?,
                 None => darkness_bytes(&cut.darkness),
             };
-            let (gapped, input) = if options.pencil.is_some() || options.paper.is_some() {
+            let (gapped, redrawn) = if options.pencil.is_some() || options.paper.is_some() {
                 let (share, paper) = (options.pencil.unwrap_or(1.0), f32::from(options.paper.unwrap_or(255)) / 255.0);
-                let input: Vec<u8> = gapped.iter().map(|&d| (255.0 - (255.0 - f32::from(d) * share) * paper).round() as u8).collect();
-                (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &input))).darkness, input)
+                let redrawn: Vec<u8> = gapped.iter().map(|&d| (255.0 - (255.0 - f32::from(d) * share) * paper).round() as u8).collect();
+                (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &redrawn))).darkness, Some(redrawn))
             } else {
-                (gapped.clone(), gapped)
+                (gapped, None)
             };
             set.push(EvalDrawing {
                 name: if cut_index == 0 { name.clone() } else { name.replacen('.', &format!(".cut{cut_index}."), 1) },
@@ -123,7 +124,7 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 height: clean.height,
                 clean: drawing.darkness.clone(),
                 gapped,
-                input,
+                redrawn,
                 gaps,
             });
         }
@@ -146,7 +147,8 @@ fn paper_image(width: usize, height: usize, darkness: &[u8]) -> GrayImage {
 
 /// The file the model is given, decoded.
 fn model_input(drawing: &EvalDrawing) -> Drawing {
-    Drawing::from_image(DynamicImage::ImageLuma8(paper_image(drawing.width, drawing.height, &drawing.input)))
+    let darkness = drawing.redrawn.as_deref().unwrap_or(&drawing.gapped);
+    Drawing::from_image(DynamicImage::ImageLuma8(paper_image(drawing.width, drawing.height, darkness)))
 }
 
 /// Output darkness of `method` on one drawing. The network's probability map depends only on
@@ -399,13 +401,13 @@ mod tests {
         let jpeg = load_set(dir.path(), &SetOptions { jpeg_quality: Some(40), ..SetOptions::default() }).unwrap();
         assert_eq!(jpeg[0].gaps, one[0].gaps, "the same cuts, saved as JPEG");
         assert_ne!(jpeg[0].gapped, one[0].gapped);
-        assert_eq!(jpeg[0].input, jpeg[0].gapped);
+        assert_eq!(jpeg[0].redrawn, None);
         // In pencil the model is given light lines, and the engine levels them back.
         let pencil = load_set(dir.path(), &SetOptions { pencil: Some(0.35), ..SetOptions::default() }).unwrap();
         assert_eq!(pencil[0].gaps, one[0].gaps);
-        assert!(pencil[0].input.iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
+        assert!(pencil[0].redrawn.as_ref().unwrap().iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
         let cream = load_set(dir.path(), &SetOptions { paper: Some(205), ..SetOptions::default() }).unwrap();
-        assert!(cream[0].input.iter().all(|&d| d >= 50) && model_input(&cream[0]).levels.is_some());
+        assert!(cream[0].redrawn.as_ref().unwrap().iter().all(|&d| d >= 50) && model_input(&cream[0]).levels.is_some());
         for levelled in [&pencil[0], &cream[0]] {
             let alike = levelled.gapped.iter().zip(&one[0].gapped).filter(|(p, i)| (**p >= 128) == (**i >= 128)).count();
             assert!(alike * 1000 >= 999 * one[0].gapped.len(), "levelled, the ink is where it was: {alike} of {}", one[0].gapped.len());

@@ -103,7 +103,6 @@ fn plan(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Job>, Vec<String>) {
     (jobs, failures)
 }
 
-
 /// Whether every output the options ask for exists and was written after the input changed.
 fn is_done(job: &Job, args: &CloseArgs) -> bool {
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -228,7 +227,6 @@ fn write_results(job: &Job, drawing: &Drawing, probability: &ProbabilityMap, arg
     }
     Ok(closure.added_pixels)
 }
-
 
 /// A bar over files (with the tiles of each file in the network) on a terminal; one
 /// tab-separated line per finished file (`input`, `output`, added pixels) on stdout otherwise;

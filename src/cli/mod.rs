@@ -287,8 +287,8 @@ pub fn run() -> ExitCode {
         }
         Some(Command::Bench(args)) => with_closer(args.backend, None, args.views.views, |closer| {
             if !args.seed_runner.is_file() {
-                    eprintln!("warning: {}: not found, the seed network is left out", args.seed_runner.display());
-                }
+                eprintln!("warning: {}: not found, the seed network is left out", args.seed_runner.display());
+            }
             bench::bench(
                 closer,
                 &bench::BenchOptions {

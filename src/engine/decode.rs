@@ -366,12 +366,16 @@ mod tests {
         Drawing::from_image(DynamicImage::ImageLuma8(image))
     }
 
+    /// The first line's core and fringe, and the paper below it, as the engine reads them.
+    fn core_fringe_paper(drawing: &Drawing) -> (u8, u8, u8) {
+        (drawing.darkness[2 * 40], drawing.darkness[0], drawing.darkness[10 * 40])
+    }
+
     #[test]
     fn levels_a_pencil_drawing_so_that_its_lines_count_as_ink() {
         let pencil = lines(10, &[(110, 60)]);
         assert_eq!(pencil.levels, Some(Levels { paper: 10, line: 110 }));
-        let darkness = |y: usize| pencil.darkness[y * 40];
-        assert_eq!((darkness(2), darkness(0), darkness(10)), (255, 127, 0), "core, fringe, paper");
+        assert_eq!(core_fringe_paper(&pencil), (255, 127, 0));
         assert!(pencil.ink()[2 * 40] && !pencil.ink()[0], "the core counts as ink");
         assert_eq!(pencil.faint_lines_warning(), None);
         assert!(pencil.levels_note().unwrap().contains("darkest at 43 %"));
@@ -398,8 +402,7 @@ mod tests {
         // An inked line on cream scan paper (darkness 50 in its blue).
         let scan = lines(50, &[(255, 150)]);
         assert_eq!(scan.levels, Some(Levels { paper: 50, line: 255 }));
-        let darkness = |y: usize| scan.darkness[y * 40];
-        assert_eq!((darkness(2), darkness(0), darkness(10)), (255, 124, 0), "core, fringe, paper");
+        assert_eq!(core_fringe_paper(&scan), (255, 124, 0));
         // Ink is at least halfway from the paper to black: the core, not the fringe.
         assert!(scan.ink()[2 * 40] && !scan.ink()[0] && !scan.ink()[10 * 40]);
         assert_eq!(scan.levels_note(), None, "nothing the user sees changes");
