@@ -77,9 +77,29 @@ pub struct SetOptions {
     /// as an unlevelled pencil sketch: the model is given that, the classical methods the
     /// drawing as the engine levels it, and every output is scored as the engine levels it.
     pub pencil: Option<f32>,
-    /// Puts each gapped drawing on paper of this grey (1–254; cream scan paper is about 205
-    /// in its blue, the channel darkness reads), multiplied as ink on toned paper scans.
-    pub paper: Option<u8>,
+    /// Puts each gapped drawing on toned paper, multiplied as ink on toned paper scans.
+    pub paper: Option<Paper>,
+}
+
+/// The paper a drawing is redrawn on: one grey (cream scan paper is about 205 in its blue, the
+/// channel darkness reads), or a ramp from one grey at the top-left corner to another at the
+/// bottom-right, as a phone photo in uneven light.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paper {
+    pub top_left: u8,
+    pub bottom_right: u8,
+}
+
+impl Paper {
+    pub fn even(grey: u8) -> Self {
+        Self { top_left: grey, bottom_right: grey }
+    }
+
+    /// The paper's brightness (0–1) at `(x, y)` of a `width`×`height` drawing.
+    fn at(self, x: usize, y: usize, width: usize, height: usize) -> f32 {
+        let along = (x as f32 / width.max(2).saturating_sub(1) as f32 + y as f32 / height.max(2).saturating_sub(1) as f32) / 2.0;
+        (f32::from(self.top_left) + (f32::from(self.bottom_right) - f32::from(self.top_left)) * along) / 255.0
+    }
 }
 
 impl Default for SetOptions {
@@ -112,8 +132,12 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 None => darkness_bytes(&cut.darkness),
             };
             let (gapped, redrawn) = if options.pencil.is_some() || options.paper.is_some() {
-                let (share, paper) = (options.pencil.unwrap_or(1.0), f32::from(options.paper.unwrap_or(255)) / 255.0);
-                let redrawn: Vec<u8> = gapped.iter().map(|&d| (255.0 - (255.0 - f32::from(d) * share) * paper).round() as u8).collect();
+                let (share, paper, width) = (options.pencil.unwrap_or(1.0), options.paper.unwrap_or(Paper::even(255)), clean.width);
+                let redrawn: Vec<u8> = gapped
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| (255.0 - (255.0 - f32::from(d) * share) * paper.at(i % width, i / width, width, clean.height)).round() as u8)
+                    .collect();
                 (Drawing::from_image(DynamicImage::ImageLuma8(paper_image(clean.width, clean.height, &redrawn))).darkness, Some(redrawn))
             } else {
                 (gapped, None)
@@ -387,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn further_cuts_add_other_gaps_and_jpeg_pencil_and_paper_keep_the_cuts() {
+    fn further_cuts_add_other_gaps_and_jpeg_pencil_and_papers_keep_the_cuts() {
         let dir = tempfile::tempdir().unwrap();
         procedural(256, &mut Rng::new(5)).to_image().save(dir.path().join("shapes.png")).unwrap();
         let one = load_set(dir.path(), &SetOptions::default()).unwrap();
@@ -406,9 +430,14 @@ mod tests {
         let pencil = load_set(dir.path(), &SetOptions { pencil: Some(0.35), ..SetOptions::default() }).unwrap();
         assert_eq!(pencil[0].gaps, one[0].gaps);
         assert!(pencil[0].redrawn.as_ref().unwrap().iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
-        let cream = load_set(dir.path(), &SetOptions { paper: Some(205), ..SetOptions::default() }).unwrap();
+        let cream = load_set(dir.path(), &SetOptions { paper: Some(Paper::even(205)), ..SetOptions::default() }).unwrap();
         assert!(cream[0].redrawn.as_ref().unwrap().iter().all(|&d| d >= 50) && model_input(&cream[0]).levels.is_some());
-        for levelled in [&pencil[0], &cream[0]] {
+        let lit = load_set(dir.path(), &SetOptions { paper: Some(Paper { top_left: 240, bottom_right: 160 }), ..SetOptions::default() }).unwrap();
+        let lit_paper = lit[0].redrawn.as_ref().unwrap();
+        let (first, last) = (lit_paper[0], lit_paper[lit_paper.len() - 1]);
+        assert!(first.abs_diff(15) <= 1 && last.abs_diff(95) <= 1, "the paper runs from {first} to {last}");
+        assert!(model_input(&lit[0]).levels.is_some());
+        for levelled in [&pencil[0], &cream[0], &lit[0]] {
             let alike = levelled.gapped.iter().zip(&one[0].gapped).filter(|(p, i)| (**p >= 128) == (**i >= 128)).count();
             assert!(alike * 1000 >= 999 * one[0].gapped.len(), "levelled, the ink is where it was: {alike} of {}", one[0].gapped.len());
         }

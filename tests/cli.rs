@@ -387,5 +387,9 @@ fn eval_reports_every_gap_as_the_table_counts_it() {
         for row in rows.iter().filter(|row| row[column] == "1") {
             assert!(row[6].parse::<f32>().unwrap() > threshold, "{row:?}");
         }
-    }
+    }    // Redrawn on paper in uneven light, and a clear error for a paper that cannot be.
+    let lit = cli().arg("eval").arg(&drawings).args(["--model-only", "--paper", "230:160"]).output().unwrap();
+    assert!(lit.status.success() && String::from_utf8_lossy(&lit.stdout).contains("| model t="), "{}", String::from_utf8_lossy(&lit.stderr));
+    let bad = cli().arg("eval").arg(&drawings).args(["--paper", "230:0"]).output().unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("`0` is not a grey from 1 to 254"));
 }

@@ -10,6 +10,7 @@ use burn::prelude::Device;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, TileOptions, Views};
+use fill_line_gaps::eval::Paper;
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, GapNetConfig};
 use fill_line_gaps::synth::CropScale;
 use fill_line_gaps::train::{TrainOptions, train};
@@ -100,9 +101,10 @@ struct EvalArgs {
     /// an unlevelled pencil sketch; scores are taken as the engine levels the drawing.
     #[arg(long, value_parser = parse_pencil)]
     pencil: Option<f32>,
-    /// Put each gapped drawing on paper of this grey (1–254), as a scan of toned paper.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=254))]
-    paper: Option<u8>,
+    /// Put each gapped drawing on paper of this grey (1–254), as a scan of toned paper, or of
+    /// a ramp FROM:TO from the top-left corner to the bottom-right, as a photo in uneven light.
+    #[arg(long, value_parser = parse_paper)]
+    paper: Option<Paper>,
     /// Thresholds at which to score the model.
     #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
     threshold: Vec<f32>,
@@ -229,6 +231,17 @@ fn parse_threshold(text: &str) -> Result<f32, String> {
 fn parse_pencil(text: &str) -> Result<f32, String> {
     let value: f32 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
     if (0.1..0.5).contains(&value) { Ok(value) } else { Err("must be at least 0.1 and under 0.5: lighter than the ink level".into()) }
+}
+
+fn parse_paper(text: &str) -> Result<Paper, String> {
+    let grey = |part: &str| match part.trim().parse::<u8>() {
+        Ok(grey @ 1..=254) => Ok(grey),
+        _ => Err(format!("`{part}` is not a grey from 1 to 254")),
+    };
+    match text.split_once(':') {
+        Some((from, to)) => Ok(Paper { top_left: grey(from)?, bottom_right: grey(to)? }),
+        None => grey(text).map(Paper::even),
+    }
 }
 
 pub fn run() -> ExitCode {

@@ -8,6 +8,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::composite::INK_LEVEL;
+use super::levels::{FAINT_LEVEL, Levels};
 use super::links::{EndGeometry, end_geometry};
 use super::metadata::{Metadata, Resolution, read_resolution};
 
@@ -15,25 +16,10 @@ use super::metadata::{Metadata, Resolution, read_resolution};
 pub const MAX_SIDE: u32 = 16_384;
 /// Decoder allocation cap, so a forged header cannot exhaust memory.
 const MAX_DECODE_BYTES: u64 = 2 << 30;
-/// Pixels at least this much darker than the paper (but lighter than the ink level) are faint
-/// line, not paper grain.
-const FAINT_LEVEL: u8 = 48;
 /// A drawing's lines are too faint when it has more than this many faint pixels per ink pixel.
 /// Line art has at most about one (the anti-aliased fringe of hairlines; the dev set's lowest
 /// is 0.9 ink pixels per faint one), an unlevelled pencil scan far more.
 const MAX_FAINT_PER_INK: usize = 4;
-/// A drawing's lines are levelled ([`Levels`]) when this share of its marks (pixels at least
-/// [`FAINT_LEVEL`] darker than its paper), the darkest, is still lighter than the ink level:
-/// then no line of it is inked, as in a pencil sketch.
-const LINE_PERCENTILE: u64 = 98;
-/// Fewer marks than one pixel in this many are paper grain or dust, not a drawing to level.
-const MIN_MARKS_PER_PIXEL: usize = 1000;
-/// Paper at most this dark is white to the network: the paper noise it trained on averages up
-/// to 5. Darker paper (cream or grey scan paper) is levelled to white.
-const MAX_WHITE_PAPER: u8 = 8;
-/// The paper's tone is the most common darkness under the ink level, when at least half the
-/// drawing lies within this much of it; otherwise the drawing has no one paper tone to level.
-const PAPER_SPREAD: u8 = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -61,10 +47,9 @@ pub struct Drawing {
     /// Colour counts fully: a saturated red or blue line is as dark as black. The darkness of
     /// a drawing on toned paper or in pencil is levelled ([`Drawing::levels`]).
     pub darkness: Vec<u8>,
-    /// How the darkness was levelled, as a colourist would before colouring: toned paper (a
-    /// cream or grey scan) to white, and lines that are all lighter than the ink level (a
-    /// pencil sketch) to black, so that they count as ink (never changed) and the network sees
-    /// lines on white paper; `None` for inked lines on white paper.
+    /// How the darkness was levelled ([`Levels`]): toned or unevenly lit paper to white, and
+    /// lines that are all lighter than the ink level (a pencil sketch) to black; `None` for
+    /// inked lines on white paper.
     pub levels: Option<Levels>,
     /// The ink mask ([`Drawing::ink`]), made on first use and kept.
     ink: OnceLock<Vec<bool>>,
@@ -84,15 +69,15 @@ impl Drawing {
 
     pub fn from_image(image: DynamicImage) -> Self {
         let darkness = raw_darkness(&image);
-        let levels = Levels::of(&darkness);
-        let darkness = Levels::apply_all(levels, darkness);
+        let levels = Levels::of(&darkness, image.width() as usize);
+        let darkness = Levels::apply_all(levels, darkness, image.width() as usize);
         Self { image, darkness, levels, metadata: Metadata::default(), ink: OnceLock::new(), ends: OnceLock::new() }
     }
 
     /// The darkness of `image` (this drawing, closed or not) as this drawing's levels read it,
     /// so that both are measured alike.
     pub fn darkness_of(&self, image: &DynamicImage) -> Vec<u8> {
-        Levels::apply_all(self.levels, raw_darkness(image))
+        Levels::apply_all(self.levels, raw_darkness(image), image.width() as usize)
     }
 
     /// What the CLI and the app tell the user when the drawing's lines were levelled to count
@@ -133,69 +118,6 @@ impl Drawing {
 
 fn raw_darkness(image: &DynamicImage) -> Vec<u8> {
     image.to_rgba8().pixels().map(|p| pixel_darkness(p.0)).collect()
-}
-
-/// A levels adjustment: darkness `paper` and lighter becomes 0, darkness `line` and darker
-/// becomes 255, linearly between.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Levels {
-    /// The paper's tone, or 0 for white paper.
-    pub paper: u8,
-    /// The darkness of a pencil drawing's darkest lines ([`LINE_PERCENTILE`] of its marks), or
-    /// 255 for a drawing with inked lines.
-    pub line: u8,
-}
-
-impl Levels {
-    /// The levels a drawing needs, from its darkness; `None` for inked lines on white paper.
-    fn of(darkness: &[u8]) -> Option<Self> {
-        let mut histogram = [0usize; 256];
-        for &d in darkness {
-            histogram[usize::from(d)] += 1;
-        }
-        let paper = paper_tone(&histogram, darkness.len()).filter(|&tone| tone > MAX_WHITE_PAPER).unwrap_or(0);
-        let faint = usize::from(paper.saturating_add(FAINT_LEVEL));
-        let marks: usize = histogram[faint..].iter().sum();
-        // In u64: a 16K frame has more pixels than a thousandth of wasm32's usize.
-        let pencil = marks > 0 && marks as u64 * MIN_MARKS_PER_PIXEL as u64 >= darkness.len() as u64;
-        let line = if pencil { faint + percentile(&histogram[faint..], LINE_PERCENTILE) } else { 255 };
-        let line = if line < usize::from(INK_LEVEL) { line as u8 } else { u8::MAX };
-        (paper > 0 || line < u8::MAX).then_some(Self { paper, line })
-    }
-
-    /// `darkness` levelled by `levels`, if any.
-    fn apply_all(levels: Option<Self>, darkness: Vec<u8>) -> Vec<u8> {
-        match levels {
-            Some(levels) => darkness.into_iter().map(|d| levels.apply(d)).collect(),
-            None => darkness,
-        }
-    }
-
-    fn apply(self, darkness: u8) -> u8 {
-        let (paper, line) = (u32::from(self.paper), u32::from(self.line));
-        (u32::from(darkness).saturating_sub(paper) * 255 / (line - paper)).min(255) as u8
-    }
-}
-
-/// The most common darkness under the ink level, when at least half of the `pixels` lie within
-/// [`PAPER_SPREAD`] of it: the paper, which line art mostly is.
-fn paper_tone(histogram: &[usize; 256], pixels: usize) -> Option<u8> {
-    let below_ink = &histogram[..usize::from(INK_LEVEL)];
-    let tone = below_ink.iter().enumerate().max_by_key(|&(d, &count)| (count, std::cmp::Reverse(d)))?.0;
-    let spread = usize::from(PAPER_SPREAD);
-    let near: usize = histogram[tone.saturating_sub(spread)..=tone + spread].iter().sum();
-    (near * 2 >= pixels).then_some(tone as u8)
-}
-
-/// The bin under which `percent` % of a histogram's count lies.
-fn percentile(histogram: &[usize], percent: u64) -> usize {
-    let total: u64 = histogram.iter().map(|&count| count as u64).sum();
-    let wanted = (total * percent).div_ceil(100).max(1);
-    let mut seen = 0;
-    histogram.iter().position(|&count| {
-        seen += count as u64;
-        seen >= wanted
-    }).unwrap_or(0)
 }
 
 /// Darkness over white: `alpha × (1 − min channel)`. The minimum channel makes coloured lines
@@ -292,6 +214,7 @@ fn looks_like_tga(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::levels::Paper;
     use image::{ImageFormat, Rgba, RgbaImage};
 
     fn png(image: DynamicImage) -> Vec<u8> {
@@ -374,11 +297,11 @@ mod tests {
     #[test]
     fn levels_a_pencil_drawing_so_that_its_lines_count_as_ink() {
         let pencil = lines(10, &[(110, 60)]);
-        assert_eq!(pencil.levels, Some(Levels { paper: 10, line: 110 }));
+        assert_eq!(pencil.levels, Some(Levels { paper: Paper::even(10), line: 104 }));
         assert_eq!(core_fringe_paper(&pencil), (255, 127, 0));
         assert!(pencil.ink()[2 * 40] && !pencil.ink()[0], "the core counts as ink");
         assert_eq!(pencil.faint_lines_warning(), None);
-        assert!(pencil.levels_note().unwrap().contains("darkest at 43 %"));
+        assert!(pencil.levels_note().unwrap().contains("darkest at 41 %"));
         // Its closed image is read with the same levels: the pencil's pixels come out alike.
         assert_eq!(pencil.darkness_of(&pencil.image), pencil.darkness);
 
@@ -401,14 +324,15 @@ mod tests {
     fn levels_toned_paper_to_white() {
         // An inked line on cream scan paper (darkness 50 in its blue).
         let scan = lines(50, &[(255, 150)]);
-        assert_eq!(scan.levels, Some(Levels { paper: 50, line: 255 }));
+        assert_eq!(scan.levels, Some(Levels { paper: Paper::even(50), line: 255 }));
         assert_eq!(core_fringe_paper(&scan), (255, 124, 0));
         // Ink is at least halfway from the paper to black: the core, not the fringe.
         assert!(scan.ink()[2 * 40] && !scan.ink()[0] && !scan.ink()[10 * 40]);
         assert_eq!(scan.levels_note(), None, "nothing the user sees changes");
         assert_eq!(scan.faint_lines_warning(), None, "toned paper is not faint line");
-        // On the same paper in pencil, the lines are levelled too.
-        assert_eq!(lines(50, &[(120, 80)]).levels, Some(Levels { paper: 50, line: 120 }));
+        // On the same paper in pencil, the lines are levelled too: 120 on paper of 50 is 87
+        // once the paper is white.
+        assert_eq!(lines(50, &[(120, 80)]).levels, Some(Levels { paper: Paper::even(50), line: 87 }));
     }
 
     #[test]

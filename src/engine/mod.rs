@@ -7,6 +7,7 @@ pub mod composite;
 pub mod decode;
 pub mod encode;
 pub mod infer;
+pub mod levels;
 mod links;
 pub mod mask;
 pub mod metadata;
