@@ -78,19 +78,19 @@ pub struct SetOptions {
     /// drawing as the engine levels it, and every output is scored as the engine levels it.
     pub pencil: Option<f32>,
     /// Puts each gapped drawing on toned paper, multiplied as ink on toned paper scans.
-    pub paper: Option<Paper>,
+    pub paper: Option<PaperRamp>,
 }
 
 /// The paper a drawing is redrawn on: one grey (cream scan paper is about 205 in its blue, the
 /// channel darkness reads), or a ramp from one grey at the top-left corner to another at the
 /// bottom-right, as a phone photo in uneven light.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Paper {
+pub struct PaperRamp {
     pub top_left: u8,
     pub bottom_right: u8,
 }
 
-impl Paper {
+impl PaperRamp {
     pub fn even(grey: u8) -> Self {
         Self { top_left: grey, bottom_right: grey }
     }
@@ -132,7 +132,7 @@ pub fn load_set(dir: &Path, options: &SetOptions) -> Result<Vec<EvalDrawing>, Ev
                 None => darkness_bytes(&cut.darkness),
             };
             let (gapped, redrawn) = if options.pencil.is_some() || options.paper.is_some() {
-                let (share, paper, width) = (options.pencil.unwrap_or(1.0), options.paper.unwrap_or(Paper::even(255)), clean.width);
+                let (share, paper, width) = (options.pencil.unwrap_or(1.0), options.paper.unwrap_or(PaperRamp::even(255)), clean.width);
                 let redrawn: Vec<u8> = gapped
                     .iter()
                     .enumerate()
@@ -430,9 +430,9 @@ mod tests {
         let pencil = load_set(dir.path(), &SetOptions { pencil: Some(0.35), ..SetOptions::default() }).unwrap();
         assert_eq!(pencil[0].gaps, one[0].gaps);
         assert!(pencil[0].redrawn.as_ref().unwrap().iter().all(|&d| d < 128) && model_input(&pencil[0]).levels.is_some());
-        let cream = load_set(dir.path(), &SetOptions { paper: Some(Paper::even(205)), ..SetOptions::default() }).unwrap();
+        let cream = load_set(dir.path(), &SetOptions { paper: Some(PaperRamp::even(205)), ..SetOptions::default() }).unwrap();
         assert!(cream[0].redrawn.as_ref().unwrap().iter().all(|&d| d >= 50) && model_input(&cream[0]).levels.is_some());
-        let lit = load_set(dir.path(), &SetOptions { paper: Some(Paper { top_left: 240, bottom_right: 160 }), ..SetOptions::default() }).unwrap();
+        let lit = load_set(dir.path(), &SetOptions { paper: Some(PaperRamp { top_left: 240, bottom_right: 160 }), ..SetOptions::default() }).unwrap();
         let lit_paper = lit[0].redrawn.as_ref().unwrap();
         let (first, last) = (lit_paper[0], lit_paper[lit_paper.len() - 1]);
         assert!(first.abs_diff(15) <= 1 && last.abs_diff(95) <= 1, "the paper runs from {first} to {last}");

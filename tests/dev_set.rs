@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use burn::prelude::Device;
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, Views};
-use fill_line_gaps::eval::{EvalDrawing, Method, Paper, SetOptions, evaluate, load_set};
+use fill_line_gaps::eval::{EvalDrawing, Method, PaperRamp, SetOptions, evaluate, load_set};
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME};
 use fill_line_gaps::score::Scores;
 
@@ -46,7 +46,7 @@ const CREAM_PAPER: u8 = 205;
 
 /// The dev set photographed in uneven light: its paper's blue channel runs from this grey at
 /// the top-left corner to that one at the bottom-right.
-const UNEVEN_LIGHT: Paper = Paper { top_left: 230, bottom_right: 160 };
+const UNEVEN_LIGHT: PaperRamp = PaperRamp { top_left: 230, bottom_right: 160 };
 
 /// The set in the directory that `variable` names, cut `CUTS` times, redrawn as `redrawn` says
 /// (in pencil, on toned paper).
@@ -115,7 +115,7 @@ fn shipped_model_keeps_its_dev_set_scores() {
     // times the stray ink and a seventh of the regions.
     for (name, redrawn) in [
         ("dev set in pencil", SetOptions { pencil: Some(PENCIL), ..SetOptions::default() }),
-        ("dev set on cream paper", SetOptions { paper: Some(Paper::even(CREAM_PAPER)), ..SetOptions::default() }),
+        ("dev set on cream paper", SetOptions { paper: Some(PaperRamp::even(CREAM_PAPER)), ..SetOptions::default() }),
         ("dev set in uneven light", SetOptions { paper: Some(UNEVEN_LIGHT), ..SetOptions::default() }),
     ] {
         let levelled = shipped_model_scores(name, &load("FILL_LINE_GAPS_DEV_SET", redrawn), Views::One);

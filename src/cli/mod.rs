@@ -10,7 +10,7 @@ use burn::prelude::Device;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use fill_line_gaps::engine::{DEFAULT_THRESHOLD, GapCloser, TileOptions, Views};
-use fill_line_gaps::eval::Paper;
+use fill_line_gaps::eval::PaperRamp;
 use fill_line_gaps::model::{DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_NAME, GapNetConfig};
 use fill_line_gaps::synth::CropScale;
 use fill_line_gaps::train::{TrainOptions, train};
@@ -104,7 +104,7 @@ struct EvalArgs {
     /// Put each gapped drawing on paper of this grey (1–254), as a scan of toned paper, or of
     /// a ramp FROM:TO from the top-left corner to the bottom-right, as a photo in uneven light.
     #[arg(long, value_parser = parse_paper)]
-    paper: Option<Paper>,
+    paper: Option<PaperRamp>,
     /// Thresholds at which to score the model.
     #[arg(long, value_delimiter = ',', default_values_t = [DEFAULT_THRESHOLD], value_parser = parse_threshold)]
     threshold: Vec<f32>,
@@ -233,14 +233,14 @@ fn parse_pencil(text: &str) -> Result<f32, String> {
     if (0.1..0.5).contains(&value) { Ok(value) } else { Err("must be at least 0.1 and under 0.5: lighter than the ink level".into()) }
 }
 
-fn parse_paper(text: &str) -> Result<Paper, String> {
+fn parse_paper(text: &str) -> Result<PaperRamp, String> {
     let grey = |part: &str| match part.trim().parse::<u8>() {
         Ok(grey @ 1..=254) => Ok(grey),
         _ => Err(format!("`{part}` is not a grey from 1 to 254")),
     };
     match text.split_once(':') {
-        Some((from, to)) => Ok(Paper { top_left: grey(from)?, bottom_right: grey(to)? }),
-        None => grey(text).map(Paper::even),
+        Some((from, to)) => Ok(PaperRamp { top_left: grey(from)?, bottom_right: grey(to)? }),
+        None => grey(text).map(PaperRamp::even),
     }
 }
 
