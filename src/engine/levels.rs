@@ -74,10 +74,7 @@ impl Levels {
     fn histogram(self, darkness: &[u8], width: usize, raw: &[u64; 256]) -> [u64; 256] {
         let mut histogram = [0u64; 256];
         match self.paper.even_tone() {
-            Some(paper) => {
-                let levelled = self.table().swap_remove(paper);
-                raw.iter().zip(levelled).for_each(|(&count, d)| histogram[usize::from(d)] += count);
-            }
+            Some(paper) => raw.iter().enumerate().for_each(|(d, &count)| histogram[usize::from(self.level(d, paper))] += count),
             None => self.for_each(darkness, width, |d| histogram[usize::from(d)] += 1),
         }
         histogram
@@ -85,23 +82,19 @@ impl Levels {
 
     /// Calls `visit` with each pixel's levelled darkness, in order.
     fn for_each(self, darkness: &[u8], width: usize, mut visit: impl FnMut(u8)) {
-        let table = self.table();
+        // Every darkness on every paper tone under the ink level, so that a pixel is a lookup.
+        let table: Vec<[u8; 256]> = (0..usize::from(INK_LEVEL)).map(|paper| std::array::from_fn(|d| self.level(d, paper))).collect();
         for (y, row) in darkness.chunks(width).enumerate() {
             let tones = self.paper.row(y, width, darkness.len() / width);
             row.iter().zip(tones).for_each(|(&d, paper)| visit(table[paper][usize::from(d)]));
         }
     }
 
-    /// The levelled darkness of every darkness on every paper tone under the ink level, so
-    /// that levelling a pixel is a lookup.
-    fn table(self) -> Vec<[u8; 256]> {
-        let line = u32::from(self.line);
-        (0..u32::from(INK_LEVEL))
-            .map(|paper| {
-                // The paper's brightness divides out, as light falling on it multiplies it.
-                std::array::from_fn(|d| ((d as u32).saturating_sub(paper) * 255 * 255 / ((255 - paper) * line)).min(255) as u8)
-            })
-            .collect()
+    /// Darkness `d` on paper of tone `paper`, levelled.
+    fn level(self, d: usize, paper: usize) -> u8 {
+        let (d, paper, line) = (d as u32, paper as u32, u32::from(self.line));
+        // The paper's brightness divides out, as light falling on it multiplies it.
+        (d.saturating_sub(paper) * 255 * 255 / ((255 - paper) * line)).min(255) as u8
     }
 }
 
