@@ -175,13 +175,30 @@ fn model_input(drawing: &EvalDrawing) -> Drawing {
     Drawing::from_image(DynamicImage::ImageLuma8(paper_image(drawing.width, drawing.height, darkness)))
 }
 
-/// Output darkness of `method` on one drawing. The network's probability map depends only on
-/// the drawing, so it is computed once into `probability` and shared by every threshold.
+/// The model's input for one drawing and the network's probability map of it: both depend only
+/// on the drawing, so they are made once (with the drawing's levels, ink and stroke ends) and
+/// shared by every threshold and the gap report.
+struct ModelRun {
+    input: Drawing,
+    probability: ProbabilityMap,
+}
+
+/// The drawing's [`ModelRun`], made on first use and kept in `slot`.
+fn model_run<'a>(slot: &'a mut Option<ModelRun>, drawing: &EvalDrawing, closer: &GapCloser) -> Result<&'a ModelRun, String> {
+    if slot.is_none() {
+        let input = model_input(drawing);
+        let probability = run_probability(&input, closer)?;
+        *slot = Some(ModelRun { input, probability });
+    }
+    Ok(slot.as_ref().expect("made above"))
+}
+
+/// Output darkness of `method` on one drawing.
 fn run_method(
     method: &Method,
     drawing: &EvalDrawing,
     closer: &GapCloser,
-    probability: &mut Option<ProbabilityMap>,
+    run: &mut Option<ModelRun>,
 ) -> Result<Vec<u8>, String> {
     let (w, h) = (drawing.width, drawing.height);
     match method {
@@ -215,13 +232,9 @@ fn run_method(
             Ok(add_black(&drawing.gapped, &closed))
         }
         Method::Model(threshold) => {
-            let image = model_input(drawing);
-            if probability.is_none() {
-                *probability = Some(run_probability(&image, closer)?);
-            }
-            let probability = probability.as_ref().expect("computed above");
-            let closure = composite(&image, probability, *threshold);
-            Ok(image.darkness_of(&closure.image))
+            let ModelRun { input, probability } = model_run(run, drawing, closer)?;
+            let closure = composite(input, probability, *threshold);
+            Ok(input.darkness_of(&closure.image))
         }
     }
 }
@@ -275,12 +288,12 @@ pub fn evaluate(
         *csv = gap_report_header(methods);
     }
     for drawing in set {
-        let mut probability = None;
+        let mut run = None;
         // Each model method's output on this drawing; None once that method has failed.
         let mut model_outputs = Vec::new();
         for (method, total) in methods.iter().zip(&mut totals) {
             let output = match total {
-                Ok(sum) => match score_drawing(method, drawing, closer, &mut probability, outputs) {
+                Ok(sum) => match score_drawing(method, drawing, closer, &mut run, outputs) {
                     Ok((scores, output)) => {
                         sum.add(&scores);
                         Some(output)
@@ -297,7 +310,7 @@ pub fn evaluate(
             }
         }
         if let Some(csv) = gap_report.as_deref_mut() {
-            push_gap_rows(csv, drawing, closer, &mut probability, &model_outputs);
+            push_gap_rows(csv, drawing, closer, &mut run, &model_outputs);
         }
     }
     totals
@@ -314,16 +327,14 @@ fn gap_report_header(methods: &[Method]) -> String {
 }
 
 /// The report's rows for one drawing; a field is empty where its method failed.
-fn push_gap_rows(csv: &mut String, drawing: &EvalDrawing, closer: &GapCloser, probability: &mut Option<ProbabilityMap>, model_outputs: &[Option<Vec<u8>>]) {
-    if probability.is_none() {
-        *probability = run_probability(&model_input(drawing), closer).ok();
-    }
+fn push_gap_rows(csv: &mut String, drawing: &EvalDrawing, closer: &GapCloser, run: &mut Option<ModelRun>, model_outputs: &[Option<Vec<u8>>]) {
+    let probability = model_run(run, drawing, closer).ok().map(|run| &run.probability);
     let ink: Vec<bool> = drawing.gapped.iter().map(|&d| d >= INK_LEVEL).collect();
     let closed_ink: Vec<Option<Vec<bool>>> =
         model_outputs.iter().map(|output| output.as_ref().map(|o| o.iter().map(|&d| d >= INK_LEVEL).collect())).collect();
     for gap in &drawing.gaps {
         let ((ax, ay), (bx, by)) = (gap.side_a, gap.side_b);
-        let crossing = probability.as_ref().map_or(String::new(), |p| format!("{:.3}", surest_crossing(&p.values, &ink, drawing.width, gap)));
+        let crossing = probability.map_or(String::new(), |p| format!("{:.3}", surest_crossing(&p.values, &ink, drawing.width, gap)));
         csv.push_str(&format!(
             "{},{:?},{:.1},{:.1},{},{},{crossing}",
             csv_field(&drawing.name),
@@ -348,10 +359,10 @@ fn score_drawing(
     method: &Method,
     drawing: &EvalDrawing,
     closer: &GapCloser,
-    probability: &mut Option<ProbabilityMap>,
+    run: &mut Option<ModelRun>,
     outputs: Option<&Path>,
 ) -> Result<(Scores, Vec<u8>), String> {
-    let output = run_method(method, drawing, closer, probability)?;
+    let output = run_method(method, drawing, closer, run)?;
     if let Some(dir) = outputs {
         let stem = drawing.name.rsplit_once('.').map_or(drawing.name.as_str(), |(stem, _)| stem);
         let path = dir.join(format!("{stem}.{}.png", method.name().replace([' ', '=', ','], "_")));
