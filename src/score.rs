@@ -169,9 +169,6 @@ pub fn surest_crossing(probability: &[f32], ink: &[bool], width: usize, gap: &Ga
     0.0
 }
 
-
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

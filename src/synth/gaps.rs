@@ -347,7 +347,6 @@ fn snap_to_ink(canvas: &Canvas, (x, y): (f32, f32)) -> Option<(usize, usize)> {
     best
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,6 @@ pub fn leak_view(ink: &[bool], width: usize, height: usize) -> LeakView {
     LeakView { width, height, rgba, closed_regions }
 }
 
-
 /// A saturated, light colour from a seed: hues spread by the golden ratio so neighbouring
 /// regions differ clearly; never near white, grey or the marking red's darkness.
 pub fn region_colour(seed: usize) -> [u8; 4] {
