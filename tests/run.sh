@@ -18,11 +18,14 @@ if [[ ! -f /usr/share/vulkan/icd.d/lvp_icd.x86_64.json && ! -f /usr/share/vulkan
 fi
 DEV_SET="$HOME/.cache/fill-line-gaps/eval/tuxpaint"
 HANZI_SET="$HOME/.cache/fill-line-gaps/eval/hanzi"
+HANZI_SMALL_SET="$HOME/.cache/fill-line-gaps/eval/hanzi-small"
 ICON_SET="$HOME/.cache/fill-line-gaps/eval/icons"
 bash tests/eval/prepare.sh "$DEV_SET"
 bash tests/eval/prepare_hanzi.sh "$HANZI_SET"
+PART=small bash tests/eval/prepare_hanzi.sh "$HANZI_SMALL_SET"
 bash tests/eval/prepare_icon_check.sh "$ICON_SET"
-FILL_LINE_GAPS_DEV_SET="$DEV_SET" FILL_LINE_GAPS_HANZI_SET="$HANZI_SET" FILL_LINE_GAPS_ICON_SET="$ICON_SET" \
+FILL_LINE_GAPS_DEV_SET="$DEV_SET" FILL_LINE_GAPS_HANZI_SET="$HANZI_SET" \
+    FILL_LINE_GAPS_HANZI_SMALL_SET="$HANZI_SMALL_SET" FILL_LINE_GAPS_ICON_SET="$ICON_SET" \
     FILL_LINE_GAPS_REQUIRE_WGPU=1 \
     cargo test --release --locked -- --include-ignored
 bash tests/web/run.sh

@@ -1,10 +1,11 @@
 //! Which likely-ink paper becomes a closure. A closure bridges two separate places of original
 //! ink, at least one of them a stroke's end (or, for a break of at most 2 px that the network
 //! is sure of, the side of a stroke: a break next to a junction has no end; 4 px where the
-//! stroke's skeleton ends there), and is as wide as the stroke it starts from: anything else
-//! the model hints at is a stray stroke (an extension of a line meant to end, a thickened line,
-//! an island, a blob wider than the lines around it, a link between the sides of neighbouring
-//! strokes), and stray strokes are what users hate most after leaks.
+//! stroke's skeleton ends there; about 10 px from a short end, close to its junction), and is
+//! as wide as the stroke it starts from: anything else the model hints at is a stray stroke (an
+//! extension of a line meant to end, a thickened line, an island, a blob wider than the lines
+//! around it, a link between the sides of neighbouring strokes), and stray strokes are what
+//! users hate most after leaks.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -35,6 +36,15 @@ const SURE_PROBABILITY: f32 = 0.6;
 /// junction it leaves (its skeleton still ends there), may cross 4 px of paper: the sides of
 /// parallel strokes, which it must not join, have no skeleton end.
 const MAX_STUB_BRIDGE_LENGTH: f32 = 6.0;
+/// A stub whose ink ends within a ring this far beyond its half-width, though not within
+/// [`END_RING`], is a short end: a stroke's end that leaves a junction close by, as strokes do
+/// in small characters and dense detail. (The edge of a wide stroke passes this ring too, but
+/// its skeleton does not end there.)...
+const SHORT_END_RING: f32 = 3.0;
+/// ...and a bridge from it may be this long (about 10 px of paper)...
+const MAX_SHORT_END_BRIDGE_LENGTH: f32 = 12.0;
+/// ...where the network is at least this sure of every pixel on it.
+const SHORT_END_PROBABILITY: f32 = 0.75;
 /// A bridge from a stroke at least this wide (half-width, px; a 5 px stroke)...
 const WIDE_HALF_WIDTH: f32 = 2.5;
 /// ...needs the network's median certainty along it to be at least this.
@@ -212,12 +222,19 @@ impl Bridge {
             let (ends, sides): (Vec<Start>, Vec<Start>) = self
                 .pieces(place, &mut taken)
                 .into_iter()
-                .map(|contacts| Start {
-                    half_width: self.stroke_half_width(&contacts, &inside),
-                    stub: contacts.iter().any(|&local| near_end[self.global(local, image_width)]),
-                    contacts,
+                .map(|contacts| {
+                    let half_width = self.stroke_half_width(&contacts, &inside);
+                    let end = self.is_stroke_end(&contacts, END_RING + half_width);
+                    let stub = contacts.iter().any(|&local| near_end[self.global(local, image_width)]);
+                    Start {
+                        half_width,
+                        end,
+                        short_end: !end && stub && self.is_stroke_end(&contacts, SHORT_END_RING + half_width),
+                        stub,
+                        contacts,
+                    }
                 })
-                .partition(|start| self.is_stroke_end(&start.contacts, END_RING + start.half_width));
+                .partition(|start| start.end);
             // From the stroke ends first; then, from the sides of strokes, only the short bridges
             // the network is sure of to places not bridged yet: a break cut right next to a
             // junction has no end on either side.
@@ -226,12 +243,15 @@ impl Bridge {
                 if starts.is_empty() {
                     continue;
                 }
-                let max_length = |start: &Start| match (from_side, start.stub) {
-                    (false, _) => MAX_BRIDGE_LENGTH,
-                    (true, false) => MAX_SIDE_BRIDGE_LENGTH,
-                    (true, true) => MAX_STUB_BRIDGE_LENGTH,
+                let sure_of = |path: &[usize], certainty: f32| path.iter().all(|&local| self.probability[local] >= certainty);
+                let allowed = |start: &Start, path: &[usize], length: f32| {
+                    if !from_side {
+                        return length <= MAX_BRIDGE_LENGTH;
+                    }
+                    let side_length = if start.stub { MAX_STUB_BRIDGE_LENGTH } else { MAX_SIDE_BRIDGE_LENGTH };
+                    (length <= side_length && sure_of(path, SURE_PROBABILITY))
+                        || (start.short_end && length <= MAX_SHORT_END_BRIDGE_LENGTH && sure_of(path, SHORT_END_PROBABILITY))
                 };
-                let is_sure = |path: &[usize]| path.iter().all(|&local| self.probability[local] >= SURE_PROBABILITY);
                 let paths: Vec<(Vec<usize>, usize, usize, f32)> = self
                     .surest_paths(place, &starts, &mut search)
                     .into_iter()
@@ -239,8 +259,7 @@ impl Bridge {
                         let length = path.windows(2).map(|step| step_length(step[0], step[1], self.width)).sum::<f32>() + 2.0;
                         (path, start, other, length)
                     })
-                    .filter(|&(_, start, _, length)| length <= max_length(&starts[start]))
-                    .filter(|(path, _, other, _)| !from_side || (!bridged[*other] && is_sure(path)))
+                    .filter(|(path, start, other, length)| !(from_side && bridged[*other]) && allowed(&starts[*start], path, *length))
                     .collect();
                 let Some(longest) = paths.iter().map(|&(_, _, _, length)| length).reduce(f32::max) else { continue };
                 // Along the ink from these starts, how far each other place is, as far as it matters.
@@ -452,11 +471,15 @@ impl Bridge {
     }
 }
 
-/// A piece of a place's contacts where a bridge may start, how wide its stroke is, and
-/// whether it is near a skeleton's end.
+/// A piece of a place's contacts where a bridge may start, how wide its stroke is, whether
+/// the ink ends there, and whether it is near a skeleton's end.
 struct Start {
     contacts: Vec<usize>,
     half_width: f32,
+    /// Whether the ink ends there ([`END_RING`]).
+    end: bool,
+    /// Whether, though not an end, it is a stub whose ink ends within [`SHORT_END_RING`].
+    short_end: bool,
     stub: bool,
 }
 

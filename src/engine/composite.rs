@@ -365,6 +365,27 @@ mod tests {
     }
 
     #[test]
+    fn closes_a_sure_eight_pixel_break_from_a_short_end_next_to_a_junction() {
+        // As above, but the stem stops 8 px short: too far for a stub, near enough for a short
+        // end (its ink ends 3 px beyond its half-width, though it meets its junction within the
+        // end ring), as strokes do in small characters. Only a sure network closes it.
+        let image = GrayImage::from_fn(40, 50, |x, y| {
+            let strokes = (5..45).contains(&y) && ((10..=12).contains(&x) || (26..=28).contains(&x));
+            let stem = (24..=26).contains(&y) && (13..=17).contains(&x);
+            Luma([if strokes || stem { 0 } else { 255 }])
+        });
+        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
+        let map = |sure: f32| {
+            let values = (0..40 * 50).map(|i| if (18..=25).contains(&(i % 40)) && (24..=26).contains(&(i / 40)) { sure } else { 0.1 }).collect();
+            ProbabilityMap { width: 40, height: 50, values }
+        };
+        let closure = composite(&drawing, &map(0.9), DEFAULT_THRESHOLD);
+        assert!((18..=25).all(|x| closure.added[25 * 40 + x]), "the break stays open");
+        // Sure enough for a stub's 4 px, not for a short end's 8 px.
+        assert_eq!(composite(&drawing, &map(0.7), DEFAULT_THRESHOLD).added_pixels, 0);
+    }
+
+    #[test]
     fn a_wide_stroke_closes_only_where_the_network_is_surer() {
         // A 3 px and a 7 px stroke, each with a 4 px gap the network gives `p`: above the
         // threshold, the thin one closes; the wide one, whose false closure would be a blob,

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Prepares sheets of stroked characters: 768x768 grey 8-bit PNGs of Chinese characters drawn
-# as pen strokes along their centre lines, with round caps, in the way stroke-order data is
-# drawn. Each sheet holds 6-14 characters at 90-300 px, with strokes 2.5-4 % of the
-# character's size (at least 1.5 px), side by side and never overlapping. Characters are the
-# hardest negatives there are: every stroke ends on purpose, often a few pixels short of
+# Prepares sheets of stroked characters: 768x768 grey 8-bit PNGs of Chinese characters drawn as
+# pen strokes along their centre lines, with round caps, in the way stroke-order data is drawn.
+# Each sheet holds 6-14 characters at 90-300 px (PART=small: 50-110 px), with strokes 2.5-4 %
+# of the character's size (at least 1.5 px), side by side and never overlapping. Characters are
+# the hardest negatives there are: every stroke ends on purpose, often a few pixels short of
 # another stroke, and many small closed regions sit between them. The characters are split in
 # two halves by code point, so a model trained on one half is checked on drawings it never saw:
 #   PART=check     (default) 100 sheets of the odd code points: a second check beside the dev
 #                  set (tests/eval/README.md), never trained on
+#   PART=small     100 sheets of the odd code points at 50-110 px, with another seed: a third
+#                  check, where thin strokes lie a few pixels apart
 #   PART=training  300 sheets of the even code points, with another seed
 # Deterministic (fixed seeds, pinned package version).
 #
 # Usage: tests/eval/prepare_hanzi.sh [OUT_DIR]   (default $HOME/.cache/fill-line-gaps/eval/hanzi,
+#        PART=small: $HOME/.cache/fill-line-gaps/eval/hanzi-small,
 #        PART=training: $HOME/.cache/fill-line-gaps/train/hanzi)
 #        FORCE=1 tests/eval/prepare_hanzi.sh      rebuild even if OUT_DIR is already complete
 #
@@ -30,9 +33,10 @@ SECONDS=0
 
 PART="${PART:-check}"
 case "$PART" in
-  check)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";  SHEETS=100; SEED=20261207; PARITY=1 ;;
-  training) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}"; SHEETS=300; SEED=20261208; PARITY=0 ;;
-  *) echo "PART must be check or training, not $PART" >&2; exit 2 ;;
+  check)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";       SHEETS=100; SEED=20261207; PARITY=1; SIZES="90 300" ;;
+  small)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi-small}"; SHEETS=100; SEED=20261209; PARITY=1; SIZES="50 110" ;;
+  training) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}";      SHEETS=300; SEED=20261208; PARITY=0; SIZES="90 300" ;;
+  *) echo "PART must be check, small or training, not $PART" >&2; exit 2 ;;
 esac
 PACKAGE_VER=2.0.1
 VERSION="hanzi-$PART v1 seed=$SEED n=$SHEETS hanzi-writer-data@$PACKAGE_VER"
@@ -47,11 +51,13 @@ find_python_with_pillow
 npm_into_temp "hanzi-writer-data@$PACKAGE_VER"
 PKG="$NM/hanzi-writer-data"
 
-"$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" "$PARITY" <<'PYEOF'
+# shellcheck disable=SC2086  # SIZES is two numbers
+"$PY" - "$PKG" "$STAGE" "$SHEETS" "$SEED" "$PARITY" $SIZES <<'PYEOF'
 import json, math, os, random, sys
 from sheets import boxes_overlap, counted, render_svg, write_sheets
 
 pkg, stage, n_sheets, seed, parity = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+smallest, largest = int(sys.argv[6]), int(sys.argv[7])   # px, a character's side
 W = 768                                   # sheet size
 EM = 1024                                 # the data's design square; y points up from -124
 GAP = 12                                  # min px between characters' boxes
@@ -85,7 +91,7 @@ def draw_characters():
     groups, boxes, placed = [], [], []
     for _ in range(rng.randint(6, 14)):
         char, paths = rng.choice(chars)
-        size = round(math.exp(rng.uniform(math.log(90), math.log(300))))
+        size = round(math.exp(rng.uniform(math.log(smallest), math.log(largest))))
         stroke = max(1.5, size * rng.uniform(0.025, 0.04))              # px
         for _ in range(60):
             x, y = rng.randint(0, W - size), rng.randint(0, W - size)
