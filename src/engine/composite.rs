@@ -343,46 +343,44 @@ mod tests {
         assert_eq!(composite(&drawing, &map(0.55), DEFAULT_THRESHOLD).added_pixels, 0);
     }
 
-    #[test]
-    fn closes_a_sure_four_pixel_break_at_a_stub_next_to_a_junction() {
-        // A 5 px stem leaves a long stroke and stops 4 px short of a second one: too short to
-        // pass the end ring before its junction, so only its skeleton says it ends. The
-        // network is sure of the break only.
-        let image = GrayImage::from_fn(36, 50, |x, y| {
-            let strokes = (5..45).contains(&y) && ((10..=12).contains(&x) || (22..=24).contains(&x));
+    /// How much a composite adds where a 5 px stem leaves a long stroke and stops `gap` px short
+    /// of a second one, the network giving the break `sure` and everything else 0.1, and whether
+    /// it closes the break.
+    fn close_a_stem_short_of_a_stroke(gap: usize, sure: f32) -> (usize, bool) {
+        let (width, height) = (28 + gap, 50);
+        let break_columns = 18..18 + gap;
+        let image = GrayImage::from_fn(width as u32, height as u32, |x, y| {
+            let far_stroke = (18 + gap..=20 + gap).contains(&(x as usize));
+            let strokes = (5..45).contains(&y) && ((10..=12).contains(&x) || far_stroke);
             let stem = (24..=26).contains(&y) && (13..=17).contains(&x);
             Luma([if strokes || stem { 0 } else { 255 }])
         });
         let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
-        let map = |sure: f32| {
-            let values = (0..36 * 50).map(|i| if (18..=21).contains(&(i % 36)) && (24..=26).contains(&(i / 36)) { sure } else { 0.1 }).collect();
-            ProbabilityMap { width: 36, height: 50, values }
-        };
-        let closure = composite(&drawing, &map(0.9), DEFAULT_THRESHOLD);
-        assert!((18..=21).all(|x| closure.added[25 * 36 + x]), "the break stays open");
+        let values = (0..width * height)
+            .map(|i| if break_columns.contains(&(i % width)) && (24..=26).contains(&(i / width)) { sure } else { 0.1 })
+            .collect();
+        let closure = composite(&drawing, &ProbabilityMap { width, height, values }, DEFAULT_THRESHOLD);
+        let closed = break_columns.clone().all(|x| closure.added[25 * width + x]);
+        (closure.added_pixels, closed)
+    }
+
+    #[test]
+    fn closes_a_sure_four_pixel_break_at_a_stub_next_to_a_junction() {
+        // The stem is too short to pass the end ring before its junction, so only its skeleton
+        // says it ends. The network is sure of the break only.
+        assert!(close_a_stem_short_of_a_stroke(4, 0.9).1, "the break stays open");
         // Above the threshold but unsure: only a stroke's end may bridge that.
-        assert_eq!(composite(&drawing, &map(0.55), DEFAULT_THRESHOLD).added_pixels, 0);
+        assert_eq!(close_a_stem_short_of_a_stroke(4, 0.55).0, 0);
     }
 
     #[test]
     fn closes_a_sure_eight_pixel_break_from_a_short_end_next_to_a_junction() {
-        // As above, but the stem stops 8 px short: too far for a stub, near enough for a short
-        // end (its ink ends 3 px beyond its half-width, though it meets its junction within the
-        // end ring), as strokes do in small characters. Only a sure network closes it.
-        let image = GrayImage::from_fn(40, 50, |x, y| {
-            let strokes = (5..45).contains(&y) && ((10..=12).contains(&x) || (26..=28).contains(&x));
-            let stem = (24..=26).contains(&y) && (13..=17).contains(&x);
-            Luma([if strokes || stem { 0 } else { 255 }])
-        });
-        let drawing = Drawing::from_image(DynamicImage::ImageLuma8(image));
-        let map = |sure: f32| {
-            let values = (0..40 * 50).map(|i| if (18..=25).contains(&(i % 40)) && (24..=26).contains(&(i / 40)) { sure } else { 0.1 }).collect();
-            ProbabilityMap { width: 40, height: 50, values }
-        };
-        let closure = composite(&drawing, &map(0.9), DEFAULT_THRESHOLD);
-        assert!((18..=25).all(|x| closure.added[25 * 40 + x]), "the break stays open");
+        // Too far for a stub, near enough for a short end: its ink ends 3 px beyond its
+        // half-width, though it meets its junction within the end ring, as strokes do in small
+        // characters. Only a sure network closes it.
+        assert!(close_a_stem_short_of_a_stroke(8, 0.9).1, "the break stays open");
         // Sure enough for a stub's 4 px, not for a short end's 8 px.
-        assert_eq!(composite(&drawing, &map(0.7), DEFAULT_THRESHOLD).added_pixels, 0);
+        assert_eq!(close_a_stem_short_of_a_stroke(8, 0.7).0, 0);
     }
 
     #[test]
