@@ -31,8 +31,8 @@ const HANZI_MIN_CLOSURE: f64 = 0.936;
 const HANZI_MIN_REGIONS: f64 = 0.962;
 const HANZI_MAX_FALSE_INK_PER_MP: f64 = 92.0;
 /// The same margins under the model card's four-cut figures on the stroked characters drawn
-/// small (PART=small tests/eval/prepare_hanzi.sh; 3,200 gaps), one view: closure 0.830, regions 0.924,
-/// false ink 60 /MP.
+/// small (PART=small tests/eval/prepare_hanzi.sh; 3,200 gaps), one view: closure 0.830,
+/// regions 0.924, false ink 60 /MP.
 const HANZI_SMALL_MIN_CLOSURE: f64 = 0.822;
 const HANZI_SMALL_MIN_REGIONS: f64 = 0.920;
 const HANZI_SMALL_MAX_FALSE_INK_PER_MP: f64 = 69.0;
