@@ -19,8 +19,9 @@ use fill_line_gaps::score::Scores;
 const CUTS: usize = 4;
 /// A little under the model card's four-cut figures for the shipped weights at the default
 /// threshold, one view (closure 0.922, regions 0.951, false ink 148 /MP at step 167,000, with
-/// the composite's links, stubs and short ends): a weaker model or a broken engine fails, while the small
-/// float differences between machines cannot. Raise them with every better model.
+/// the composite's links, stubs and short ends): a weaker model or a broken engine fails,
+/// while the small float differences between machines cannot. Raise them with every better
+/// model.
 const MIN_CLOSURE: f64 = 0.914;
 const MIN_REGIONS: f64 = 0.947;
 const MAX_FALSE_INK_PER_MP: f64 = 150.0;
