@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares sheets of stroked characters: 768x768 grey 8-bit PNGs of Chinese characters drawn as
 # pen strokes along their centre lines, with round caps, in the way stroke-order data is drawn.
-# Each sheet holds 6-14 characters at 90-300 px (PART=small: 50-110 px), with strokes 2.5-4 %
+# Each sheet holds 6-14 characters at 90-300 px (the small parts: 50-110 px), with strokes 2.5-4 %
 # of the character's size (at least 1.5 px), side by side and never overlapping. Characters are
 # the hardest negatives there are: every stroke ends on purpose, often a few pixels short of
 # another stroke, and many small closed regions sit between them. The characters are split in
@@ -11,11 +11,14 @@
 #   PART=small     100 sheets of the odd code points at 50-110 px, with another seed: a third
 #                  check, where thin strokes lie a few pixels apart
 #   PART=training  300 sheets of the even code points, with another seed
+#   PART=training-small  300 sheets of the even code points at 50-110 px, with a fourth seed
+#                  (phase 51, not shipped: models/experiments.md)
 # Deterministic (fixed seeds, pinned package version).
 #
 # Usage: tests/eval/prepare_hanzi.sh [OUT_DIR]   (default $HOME/.cache/fill-line-gaps/eval/hanzi,
 #        PART=small: $HOME/.cache/fill-line-gaps/eval/hanzi-small,
-#        PART=training: $HOME/.cache/fill-line-gaps/train/hanzi)
+#        PART=training: $HOME/.cache/fill-line-gaps/train/hanzi,
+#        PART=training-small: $HOME/.cache/fill-line-gaps/train/hanzi-small)
 #        FORCE=1 tests/eval/prepare_hanzi.sh      rebuild even if OUT_DIR is already complete
 #
 # Source:
@@ -36,7 +39,8 @@ case "$PART" in
   check)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";       SHEETS=100; SEED=20261207; PARITY=1; SIZES="90 300" ;;
   small)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi-small}"; SHEETS=100; SEED=20261209; PARITY=1; SIZES="50 110" ;;
   training) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}";      SHEETS=300; SEED=20261208; PARITY=0; SIZES="90 300" ;;
-  *) echo "PART must be check, small or training, not $PART" >&2; exit 2 ;;
+  training-small) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi-small}"; SHEETS=300; SEED=20261210; PARITY=0; SIZES="50 110" ;;
+  *) echo "PART must be check, small, training or training-small, not $PART" >&2; exit 2 ;;
 esac
 PACKAGE_VER=2.0.1
 VERSION="hanzi-$PART v1 seed=$SEED n=$SHEETS hanzi-writer-data@$PACKAGE_VER"
