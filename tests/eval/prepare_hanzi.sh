@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prepares sheets of stroked characters: 768x768 grey 8-bit PNGs of Chinese characters drawn as
 # pen strokes along their centre lines, with round caps, in the way stroke-order data is drawn.
-# Each sheet holds 6-14 characters at 90-300 px (the small parts: 50-110 px), with strokes 2.5-4 %
-# of the character's size (at least 1.5 px), side by side and never overlapping. Characters are
-# the hardest negatives there are: every stroke ends on purpose, often a few pixels short of
-# another stroke, and many small closed regions sit between them. The characters are split in
-# two halves by code point, so a model trained on one half is checked on drawings it never saw:
+# Each sheet holds 6-14 characters at 90-300 px (the small parts: 50-110 px), with strokes
+# 2.5-4 % of the character's size (at least 1.5 px), side by side and never overlapping.
+# Characters are the hardest negatives there are: every stroke ends on purpose, often a few
+# pixels short of another stroke, and many small closed regions sit between them. The
+# characters are split in two halves by code point, so a model trained on one half is checked
+# on drawings it never saw:
 #   PART=check     (default) 100 sheets of the odd code points: a second check beside the dev
 #                  set (tests/eval/README.md), never trained on
 #   PART=small     100 sheets of the odd code points at 50-110 px, with another seed: a third
@@ -36,9 +37,9 @@ SECONDS=0
 
 PART="${PART:-check}"
 case "$PART" in
-  check)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";       SHEETS=100; SEED=20261207; PARITY=1; SIZES="90 300" ;;
-  small)    OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi-small}"; SHEETS=100; SEED=20261209; PARITY=1; SIZES="50 110" ;;
-  training) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}";      SHEETS=300; SEED=20261208; PARITY=0; SIZES="90 300" ;;
+  check)          OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi}";        SHEETS=100; SEED=20261207; PARITY=1; SIZES="90 300" ;;
+  small)          OUT="${1:-$HOME/.cache/fill-line-gaps/eval/hanzi-small}";  SHEETS=100; SEED=20261209; PARITY=1; SIZES="50 110" ;;
+  training)       OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi}";       SHEETS=300; SEED=20261208; PARITY=0; SIZES="90 300" ;;
   training-small) OUT="${1:-$HOME/.cache/fill-line-gaps/train/hanzi-small}"; SHEETS=300; SEED=20261210; PARITY=0; SIZES="50 110" ;;
   *) echo "PART must be check, small, training or training-small, not $PART" >&2; exit 2 ;;
 esac
